@@ -1,0 +1,60 @@
+# One Makefile for people, CI and hooks. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run serve test lint typecheck unit integration eval bench fuzz load \
+        run-distributed stop-distributed clean
+
+help:
+	@echo "make run    - install (if needed), migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   - install, then ruff, mypy and every test tier"
+	@echo "make lint   - ruff and mypy only"
+	@echo "make eval   - extraction quality on labelled real NHS Jobs adverts"
+	@echo "make bench  - benchmarks (see docs/BENCHMARKS.md)"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --quiet
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/routeway serve
+
+serve: run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check services/common gateway
+	$(BIN)/mypy
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+unit: install
+	$(BIN)/pytest -q -m "not integration and not realdata"
+
+integration: install
+	$(BIN)/pytest -q -m integration
+
+eval: install
+	$(BIN)/python eval/run_eval.py
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,159 @@
+"""Forwarding a public request to the service that answers it.
+
+One :class:`ServiceClient` per service: an ``httpx.AsyncClient`` on ``ASGITransport`` in
+embedded mode (no network) or on the service's base URL in distributed mode — one code path.
+Connect and read timeouts, one retry for idempotent methods, and a circuit breaker per service
+that fails fast with 503 after repeated failures. A down service gives 503 problem+json naming
+it; a slow one 504. Hop-by-hop headers are not forwarded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+import structlog
+from fastapi import Request
+from fastapi.responses import Response
+
+from services.common.auth import Caller, identity_headers
+from services.common.errors import UpstreamTimeout, UpstreamUnavailable
+
+log = structlog.get_logger("routeway.proxy")
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+        "authorization",
+    }
+)
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+FORWARDED_REQUEST_HEADERS = frozenset(
+    {
+        "content-type",
+        "accept",
+        "accept-encoding",
+        "if-none-match",
+        "if-modified-since",
+        "x-request-id",
+    }
+)
+
+
+@dataclass
+class CircuitBreaker:
+    """Opens after ``threshold`` consecutive failures; lets one trial through after ``cooldown_s``."""
+
+    threshold: int = 5
+    cooldown_s: float = 5.0
+    failures: int = 0
+    opened_at: float | None = None
+
+    def allow(self) -> bool:
+        if self.opened_at is None:
+            return True
+        return time.monotonic() - self.opened_at >= self.cooldown_s
+
+    def record_success(self) -> None:
+        self.failures = 0
+        self.opened_at = None
+
+    def record_failure(self) -> None:
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.opened_at = time.monotonic()
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half-open" if self.allow() else "open"
+
+
+@dataclass
+class ServiceClient:
+    """How the gateway reaches one service."""
+
+    name: str
+    client: httpx.AsyncClient
+    breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: list[tuple[str, str | int | float | bool | None]] | None = None,
+        headers: dict[str, str] | None = None,
+        content: bytes | AsyncIterator[bytes] | None = None,
+    ) -> httpx.Response:
+        """Send one request, retrying once if it is idempotent and the transport failed."""
+        if not self.breaker.allow():
+            raise UpstreamUnavailable(
+                self.name, f"The {self.name} service is unavailable (circuit open)."
+            )
+        attempts = 2 if method in IDEMPOTENT and not isinstance(content, AsyncIterator) else 1
+        for attempt in range(attempts):
+            try:
+                response = await self.client.request(
+                    method, path, params=params, headers=headers, content=content
+                )
+            except httpx.TimeoutException:
+                self.breaker.record_failure()
+                if attempt + 1 < attempts:
+                    continue
+                raise UpstreamTimeout(
+                    self.name, f"The {self.name} service did not answer in time."
+                ) from None
+            except httpx.TransportError as exc:
+                self.breaker.record_failure()
+                log.warning("upstream_transport_error", service=self.name, error=type(exc).__name__)
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(0.05)
+                    continue
+                raise UpstreamUnavailable(self.name) from None
+            if response.status_code >= 500 and response.status_code not in (503, 504):
+                self.breaker.record_failure()
+            else:
+                self.breaker.record_success()
+            return response
+        raise UpstreamUnavailable(self.name)  # pragma: no cover - loop always returns or raises
+
+
+async def forward(
+    service: ServiceClient, request: Request, caller: Caller, secret: str
+) -> Response:
+    """Forward ``request`` to ``service`` as ``caller`` and relay the answer."""
+    headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED_REQUEST_HEADERS}
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        headers["x-request-id"] = request_id
+    headers.update(identity_headers(caller, secret))
+    content: bytes | AsyncIterator[bytes] | None = None
+    if request.method in ("POST", "PUT", "PATCH"):
+        content = request.stream()
+    upstream = await service.send(
+        request.method,
+        request.url.path,
+        params=[(k, v) for k, v in request.query_params.multi_items()],
+        headers=headers,
+        content=content,
+    )
+    out_headers = {
+        k: v
+        for k, v in upstream.headers.items()
+        if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"
+    }
+    return Response(content=upstream.content, status_code=upstream.status_code, headers=out_headers)

@@ -1,0 +1,40 @@
+"""Turning the HTML and escaped HTML of real adverts and course pages into plain text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_BLOCK_TAGS = re.compile(
+    r"<\s*(?:br|/p|p|/div|div|/li|/h[1-6]|h[1-6]|/tr|tr|/ul|ul|/ol|ol)\b[^>]*>", re.IGNORECASE
+)
+_LI_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]{0,2000}>")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def unescape_fully(text: str, max_rounds: int = 4) -> str:
+    """Undo HTML escaping applied once or several times (``&amp;lt;p&amp;gt;`` -> ``<p>``)."""
+    for _ in range(max_rounds):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
+
+
+def html_to_text(raw: str) -> str:
+    """Plain text from HTML or escaped HTML, keeping line breaks and list bullets.
+
+    Block elements become line breaks and ``<li>`` becomes "- ", so bullet lists and
+    person specifications keep their shape for extraction; entities are decoded.
+    """
+    text = unescape_fully(raw)
+    text = _LI_TAG.sub("\n- ", text)
+    text = _BLOCK_TAGS.sub("\n", text)
+    text = _ANY_TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()

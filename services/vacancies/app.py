@@ -1,0 +1,22 @@
+"""The vacancies service: NHS and social-care vacancies, their ingest runs and search."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.common.app import ServiceSpec, create_service_app
+from services.common.events import EventBus
+from services.common.settings import Settings
+from services.vacancies.api import router
+
+SPEC = ServiceSpec(
+    name="vacancies",
+    title="Routeway vacancies",
+    description="Ingests NHS and social-care vacancy feeds and searches open vacancies by place.",
+    routers=(router,),
+)
+
+
+def create_app(settings: Settings, *, bus: EventBus | None = None) -> FastAPI:
+    """The vacancies service app on ``settings``."""
+    return create_service_app(settings, SPEC, bus=bus)
