@@ -62,9 +62,14 @@ def create_key(body: KeyCreate, _access: AccessDep, session: GatewaySession) -> 
 
 
 @router.delete("/keys/{key_id}", response_model=KeyPublic)
-def revoke_key(key_id: str, _access: AccessDep, session: GatewaySession) -> KeyPublic:
-    """Revoke a key from now on."""
-    return KeyPublic.model_validate(keys.revoke_key(session, key_id), from_attributes=True)
+def revoke_key(
+    request: Request, key_id: str, _access: AccessDep, session: GatewaySession
+) -> KeyPublic:
+    """Revoke a key from now on (other gateway processes notice within 30 s)."""
+    revoked = KeyPublic.model_validate(keys.revoke_key(session, key_id), from_attributes=True)
+    session.commit()  # committed before the cache forgets, so no request re-caches the old state
+    request.app.state.key_cache.forget(key_id)
+    return revoked
 
 
 @router.get("/audit", response_model=Page[AuditEventPublic])

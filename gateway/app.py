@@ -4,6 +4,12 @@ Embedded (no service URL configured): the gateway builds the three service apps 
 process, runs their lifespans inside its own, shares one event bus between them, and reaches
 each through ``httpx.ASGITransport``. Distributed: the same ``ServiceClient`` gets the
 service's base URL. Nothing else differs.
+
+``/readyz`` is 503 when the gateway cannot serve: its database, a service, or Redis while an
+embedded service needs it for events. The rate limiter alone never makes it 503: with Redis
+gone it keeps serving on a local limiter and reports ``"rate_limiter": "degraded: local
+fallback"`` (and in fully distributed mode, where the gateway uses Redis only for rate limits,
+an unreachable Redis is reported but keeps the gateway ready).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from gateway.auth import AccessDep, KeyCache
 from gateway.openapi import merge_openapi
 from gateway.policy import service_for
 from gateway.proxy import ServiceClient, forward
+from gateway.ratelimit import RateLimitHeadersMiddleware, create_rate_limiter
 from services.common.app import add_common_middleware, readiness
 from services.common.db import create_service_engine
 from services.common.errors import NotFound, install_error_handlers
@@ -99,11 +106,13 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.engine = engine
         bus = create_bus(settings.redis_url)
         app.state.bus = bus
+        app.state.rate_limiter = create_rate_limiter(settings)
         try:
             async with _service_clients(app, settings, bus) as clients:
                 app.state.services = clients
                 yield
         finally:
+            await app.state.rate_limiter.close()
             await bus.close()
             engine.dispose()
 
@@ -126,6 +135,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.openapi_doc = None
     install_error_handlers(app)
     app.add_middleware(AuditMiddleware)
+    app.add_middleware(RateLimitHeadersMiddleware)
     add_common_middleware(app, settings, "gateway")
     if settings.cors_origins:
         app.add_middleware(
@@ -133,6 +143,13 @@ def create_app(settings: Settings) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ],
         )
 
     @app.get("/healthz", tags=["health"], summary="Liveness: the gateway answers.")
@@ -143,7 +160,12 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/readyz", tags=["health"], summary="Readiness: the gateway and every service answer.")
     async def readyz(request: Request) -> JSONResponse:
         """Every dependency and every service answers (503 naming what does not)."""
-        ok, checks = await readiness(request.app)
+        _, checks = await readiness(request.app)
+        required = ["database"]
+        if request.app.state.embedded_apps and "redis" in checks:
+            required.append("redis")  # embedded services publish their events through it
+        ok = all(checks[name] == "ok" for name in required)
+        checks["rate_limiter"] = await request.app.state.rate_limiter.health()
         for name, service in request.app.state.services.items():
             try:
                 response = await service.client.get("/readyz", timeout=3.0)

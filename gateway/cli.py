@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
+from dataclasses import asdict
 from datetime import timedelta
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
+import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Engine
 
 from gateway import keys as key_store
+from gateway.feeds import PullState, ingest_file
 from services.common.db import create_service_engine, unit_of_work
 from services.common.errors import RoutewayError
+from services.common.ingest import FeedError
+from services.common.ingest_runs import RunView
 from services.common.logging import configure_logging
 from services.common.migrations import upgrade
-from services.common.settings import SERVICE_NAMES, Settings
+from services.common.settings import SERVICE_NAMES, ServiceName, Settings
 
 app = typer.Typer(help="Routeway: routes into NHS and social-care work.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Stream a feed file through the ingest code.", no_args_is_help=True)
+pull_app = typer.Typer(help="Pull a remote feed and ingest it.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(pull_app, name="pull")
 
 err = Console(stderr=True)
 DEMO_LABEL = "demo"
@@ -86,6 +100,11 @@ def serve(
         settings.port = port
     configure_logging(settings.log_level, settings.log_json)
     migrate()
+    if settings.demo_data:
+        from gateway.demo import load_demo_data
+
+        for line in load_demo_data(settings):
+            err.print(line)
     url = f"http://{settings.host}:{settings.port}"
     table = Table(title=f"Routeway at {url}  (docs: {url}/docs)")
     table.add_column("role")
@@ -171,6 +190,147 @@ def keys_revoke(key_id: str) -> None:
     finally:
         engine.dispose()
     err.print(f"revoked {key_id}")
+
+
+def _print_run(run: RunView, shown: int = 10) -> None:
+    """The run's counts and its first rejects, for an operator."""
+    console = Console()
+    counts = ", ".join(f"{k} {v}" for k, v in asdict(run.counts).items())
+    console.print(
+        f"[bold]{run.id}[/bold] {run.source} ({run.format}, {run.mode}): {run.status}; {counts}"
+    )
+    if run.rejects:
+        table = Table(
+            title=f"first {min(shown, len(run.rejects))} of {run.counts.rejected} rejects"
+        )
+        for column in ("position", "external_id", "reason"):
+            table.add_column(column)
+        for reject in run.rejects[:shown]:
+            table.add_row(
+                str(reject["position"]), str(reject["external_id"] or ""), reject["reason"]
+            )
+        console.print(table)
+
+
+def _engine_for(service: ServiceName) -> Engine:
+    settings = _settings()
+    engine = create_service_engine(settings, service)
+    upgrade(service, engine)
+    return engine
+
+
+@ingest_app.command("vacancies")
+def ingest_vacancies(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Feed file (.gz is read as gzip).")
+    ],
+    source: Annotated[str, typer.Option(help="Source name: the feed's namespace of ids.")],
+    format: Annotated[str, typer.Option(help="jobposting-jsonld | nhs-jobs-xml | csv")],
+    mode: Annotated[
+        str, typer.Option(help="delta, or snapshot to close what the feed omits.")
+    ] = "delta",
+) -> None:
+    """Stream a vacancy feed file through the same ingest code as the API, with progress."""
+    from services.vacancies import service as vacancies
+
+    engine = _engine_for("vacancies")
+    try:
+        run = ingest_file(
+            file,
+            lambda stream, on_batch: vacancies.ingest_feed(
+                engine, stream, source=source, format=format, mode=mode, on_batch=on_batch
+            ),
+            f"vacancies <- {file.name}",
+        )
+    except (RoutewayError, FeedError) as exc:
+        err.print(f"[red]{getattr(exc, 'detail', exc)}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    _print_run(run)
+
+
+@pull_app.command("vacancies")
+def pull_vacancies(
+    url: Annotated[
+        str, typer.Option(help="Feed URL (NHS Jobs search_xml, or a JSON-LD / CSV file).")
+    ],
+    source: Annotated[str, typer.Option(help="Source name.")],
+    format: Annotated[
+        str, typer.Option(help="nhs-jobs-xml | jobposting-jsonld | csv")
+    ] = "nhs-jobs-xml",
+    mode: Annotated[str, typer.Option(help="delta or snapshot.")] = "delta",
+    max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 1000,
+) -> None:
+    """Pull a remote feed (retries, Retry-After, ETag, paging) and ingest it as one run."""
+    run = pull_and_ingest(
+        _settings(), url=url, source=source, format=format, mode=mode, max_pages=max_pages
+    )
+    if run is None:
+        err.print(f"{url}: not modified since the last pull")
+        return
+    _print_run(run)
+
+
+def pull_and_ingest(
+    settings: Settings,
+    *,
+    url: str,
+    source: str,
+    format: str,
+    mode: str = "delta",
+    max_pages: int = 1000,
+    client: httpx.AsyncClient | None = None,
+) -> RunView | None:
+    """Pull ``url`` and ingest it; ``None`` when the server says it has not changed (304)."""
+    from services.vacancies import service as vacancies
+    from services.vacancies.adapters.pull import PullError, fetch, pull_nhs_records
+
+    state = PullState(settings.data_dir / "pull-state.json")
+
+    async def download() -> tuple[list[Any] | None, bytes | None]:
+        async with contextlib.AsyncExitStack() as stack:
+            http = client
+            if http is None:
+                http = await stack.enter_async_context(httpx.AsyncClient(follow_redirects=True))
+            if format == "nhs-jobs-xml":
+                return [
+                    item async for item in pull_nhs_records(http, url, max_pages=max_pages)
+                ], None
+            result = await fetch(http, url, etag=state.etag(url))
+            if result.status == "not_modified":
+                return None, None
+            state.remember(url, result.etag)
+            return None, result.body or b""
+
+    try:
+        items, body = asyncio.run(download())
+    except PullError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(3) from None
+    if items is None and body is None:
+        return None
+    engine = create_service_engine(settings, "vacancies")
+    try:
+        upgrade("vacancies", engine)
+        if items is not None:
+            return vacancies.ingest_items(engine, items, source=source, format=format, mode=mode)
+        return vacancies.ingest_feed(
+            engine, io.BytesIO(body or b""), source=source, format=format, mode=mode
+        )
+    finally:
+        engine.dispose()
+
+
+@app.command("demo-data")
+def demo_data(
+    force: Annotated[bool, typer.Option(help="Load even if loaded before.")] = False,
+) -> None:
+    """Load the demo vacancies and courses (once, unless --force)."""
+    from gateway.demo import load_demo_data
+
+    for line in load_demo_data(_settings(), force=force):
+        err.print(line)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from services.common.models import utcnow
+from services.common.models import UTCDateTime, utcnow
 
 
 class ApiKey(SQLModel, table=True):
@@ -23,13 +23,13 @@ class ApiKey(SQLModel, table=True):
     org: str | None = Field(default=None, max_length=128)
     label: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
     expires_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
     revoked_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
 
 
@@ -41,7 +41,7 @@ class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(
         default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+        sa_column=Column(UTCDateTime(), nullable=False, index=True),
     )
     key_id: str | None = Field(default=None, max_length=32, index=True)
     role: str | None = Field(default=None, max_length=32)

@@ -5,13 +5,18 @@ embedded mode (no network) or on the service's base URL in distributed mode — 
 Connect and read timeouts, one retry for idempotent methods, and a circuit breaker per service
 that fails fast with 503 after repeated failures. A down service gives 503 problem+json naming
 it; a slow one 504. Hop-by-hop headers are not forwarded.
+
+The retry is for requests that never reached the service (connection refused or reset, connect
+timeout). A read timeout is not retried even for a GET: the service already had the whole
+budget, and asking again would double the wait before the 504 and the load on a struggling
+service.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -54,17 +59,27 @@ FORWARDED_REQUEST_HEADERS = frozenset(
 
 @dataclass
 class CircuitBreaker:
-    """Opens after ``threshold`` consecutive failures; lets one trial through after ``cooldown_s``."""
+    """Opens after ``threshold`` consecutive failures; lets one trial through per ``cooldown_s``.
+
+    While open every request fails at once. When the cooldown has passed the next request is
+    the trial and the cooldown starts again, so concurrent requests do not all pile onto a
+    service that may still be down; the trial's success closes the breaker.
+    """
 
     threshold: int = 5
     cooldown_s: float = 5.0
     failures: int = 0
     opened_at: float | None = None
+    clock: Callable[[], float] = time.monotonic
 
     def allow(self) -> bool:
         if self.opened_at is None:
             return True
-        return time.monotonic() - self.opened_at >= self.cooldown_s
+        now = self.clock()
+        if now - self.opened_at < self.cooldown_s:
+            return False
+        self.opened_at = now  # this request is the trial; the next waits another cooldown
+        return True
 
     def record_success(self) -> None:
         self.failures = 0
@@ -73,13 +88,14 @@ class CircuitBreaker:
     def record_failure(self) -> None:
         self.failures += 1
         if self.failures >= self.threshold:
-            self.opened_at = time.monotonic()
+            self.opened_at = self.clock()
 
     @property
     def state(self) -> str:
+        """``closed``, ``open``, or ``half-open`` (a trial may go through)."""
         if self.opened_at is None:
             return "closed"
-        return "half-open" if self.allow() else "open"
+        return "half-open" if self.clock() - self.opened_at >= self.cooldown_s else "open"
 
 
 @dataclass
@@ -110,10 +126,11 @@ class ServiceClient:
                 response = await self.client.request(
                     method, path, params=params, headers=headers, content=content
                 )
-            except httpx.TimeoutException:
+            except httpx.TimeoutException as exc:
                 self.breaker.record_failure()
-                if attempt + 1 < attempts:
+                if isinstance(exc, httpx.ConnectTimeout) and attempt + 1 < attempts:
                     continue
+                log.warning("upstream_timeout", service=self.name, error=type(exc).__name__)
                 raise UpstreamTimeout(
                     self.name, f"The {self.name} service did not answer in time."
                 ) from None

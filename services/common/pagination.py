@@ -105,7 +105,7 @@ def decode_cursor(cursor: str, secret: str, arity: int) -> list[Any]:
 
 
 def after(
-    columns: Sequence[ColumnElement[Any]], values: Sequence[Any], *, descending: bool = False
+    columns: Sequence[Any], values: Sequence[Any], *, descending: bool = False
 ) -> ColumnElement[bool]:
     """The keyset condition "strictly after ``values``" for an ordering on ``columns``."""
     clauses = []

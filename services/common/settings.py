@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     services: ServiceUrls = Field(default_factory=ServiceUrls)
     service_name: ServiceName = "gateway"
     outbox_poll_s: float = Field(default=0.5, gt=0)
+    rate_limit_per_minute: int = Field(
+        default=600, ge=1, description="Sustained requests per minute allowed per API key."
+    )
+    rate_limit_burst: int | None = Field(
+        default=None,
+        ge=1,
+        description="Requests a key may make at once; unset means a minute's worth.",
+    )
 
     @field_validator("database_url", "redis_url", mode="before")
     @classmethod

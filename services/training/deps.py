@@ -1,0 +1,7 @@
+"""Dependencies of the training routes."""
+
+from __future__ import annotations
+
+from services.common.roles import AdminDep, AnyCallerDep
+
+__all__ = ["AdminDep", "AnyCallerDep"]
