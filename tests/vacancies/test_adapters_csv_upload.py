@@ -105,9 +105,8 @@ def test_short_rows_read_missing_cells_as_empty() -> None:
 
 
 def test_salary_prose_is_read_when_no_numbers_are_given() -> None:
-    [record] = _parse(
-        'external_id,title,salary_text\nA-1,Porter,"£24,465 - £26,465 per annum pro rata"\n'.encode()
-    )
+    body = 'external_id,title,salary_text\nA-1,Porter,"£24,465 - £26,465 per annum pro rata"\n'
+    [record] = _parse(body.encode())
     assert isinstance(record, VacancyRecord)
     assert (record.salary_min, record.salary_max, record.salary_period) == (24465, 26465, "year")
 

@@ -42,7 +42,8 @@ _MONTHS: Final = {
     for name in names
 }  # fmt: skip
 _WORDY = re.compile(
-    r"^(?:[a-z]+,?\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[a-z]+)\.?,?\s+(?P<y>\d{4})$",
+    r"^(?:[a-z]+,?\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    r"(?P<mon>[a-z]+)\.?,?\s+(?P<y>\d{4})$",
     re.IGNORECASE,
 )
 _WORDY_MONTH_FIRST = re.compile(

@@ -45,7 +45,8 @@ _NOT_MONEY_BEFORE = re.compile(
 )
 _UNIT_WORDS = re.compile(
     r"p[e]?r\s+hour|an\s+hour|p/h|p\.h\.?|(?<![a-z])phr?\b|/\s?hr?\b|/\s?hour|hourly|"
-    r"per\s+annum|p/a\b|p\.a\.?|(?<![a-z])pa\b|a\s+year|per\s+year|/\s?yr\b|/\s?year|annum|annual|yearly|"
+    r"per\s+annum|p/a\b|p\.a\.?|(?<![a-z])pa\b|a\s+year|per\s+year|/\s?yr\b|/\s?year|"
+    r"annum|annual|yearly|"
     r"per\s+month|a\s+month|\bpcm\b|monthly|/\s?month|"
     r"per\s+week|a\s+week|\bpw\b|weekly|/\s?week|"
     r"per\s+day|a\s+day|daily|/\s?day|per\s+diem|"
