@@ -19,6 +19,7 @@ from services.training.adapters.parsing import (
     parse_hours_per_week,
     parse_int,
     parse_mode,
+    parse_number,
     parse_total_hours,
     provider_type_from_name,
     slug,
@@ -173,6 +174,9 @@ def test_ukprn_slug_and_int() -> None:
     assert (parse_int("12"), parse_int("12.0"), parse_int("12.5"), parse_int("x")) == (
         12, 12, None, None,
     )
+    assert (parse_number("1,200"), parse_number("NaN"), parse_number("inf")) == (1200.0, None, None)
+    assert parse_cost(float("nan")) is None
+    assert parse_duration_weeks("9" * 400 + " weeks") is None
 
 
 @given(st.text(max_size=80))

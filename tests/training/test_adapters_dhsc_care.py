@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from services.common.ingest import FeedError, Reject
-from services.training.adapters.dhsc_care import DHSC_PROVIDER, parse_dhsc_care_training
+from services.training.adapters.dhsc_care import (
+    DHSC_PROVIDER,
+    DHSC_ROLE_CATEGORIES,
+    ROLE_CATEGORY_ROLES,
+    parse_dhsc_care_training,
+)
 from services.training.adapters.records import CourseRecord
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -51,7 +56,7 @@ def test_sample_loads_levelled_qualifications_and_rejects_the_rest() -> None:
     ]
 
 
-def test_qualification_reads_level_hours_reimbursement_roles_and_skills() -> None:
+def test_qualification_reads_level_hours_reimbursement_and_roles() -> None:
     diploma = _sample()[0]
     assert isinstance(diploma, CourseRecord)
 
@@ -62,13 +67,22 @@ def test_qualification_reads_level_hours_reimbursement_roles_and_skills() -> Non
     assert (diploma.funding, diploma.cost, diploma.max_funding) == ("employer_paid", 0.0, 800.0)
     assert diploma.funding_eligibility is not None
     assert "£800" in diploma.funding_eligibility and "split" in diploma.funding_eligibility
-    assert diploma.leads_to == ["dhsc-role:rolea", "dhsc-role:roleb"]
-    assert diploma.skills == [
-        "dhsc-skill:duty-of-care",
-        "dhsc-skill:awareness-of-mental-health-dementia-autism-and-learning-disabilities-linked-"
-        "to-tier-1-of-competence-frameworks-below",
-    ]
+    assert diploma.leads_to == ["care-worker", "senior-care-worker", "care-coordinator"]
     assert diploma.subject == "Health and Social Care Diplomas"
+
+
+def test_skill_categories_go_into_the_description_not_into_skill_ids() -> None:
+    diploma = _sample()[0]
+    assert isinstance(diploma, CourseRecord)
+
+    assert diploma.skills == []
+    assert diploma.description.endswith(
+        "Skills covered: Duty of care; Awareness of mental health, dementia, autism and "
+        "learning disabilities (linked to Tier 1 of competence frameworks below)."
+    )
+    assert "Learning opportunities" not in diploma.description
+    assert "For: Entry-level roles (care assistant, junior care worker); Care or support" \
+        in diploma.description
 
 
 def test_awarding_organisation_spellings_become_one_provider() -> None:
@@ -79,16 +93,15 @@ def test_awarding_organisation_spellings_become_one_provider() -> None:
     assert award.leads_to == [] and award.skills == []
 
 
-def test_skill_ids_match_the_skill_category_names_of_the_same_file() -> None:
-    document = json.loads((FIXTURES / "dhsc_training_sample.json").read_text(encoding="utf-8"))
-    category_ids = {
-        "dhsc-skill:" + re.sub(r"[^a-z0-9]+", "-", cat["category"].lower()).strip("-")
-        for cat in document["skillsCats"]
-    }
-    diploma = _sample()[0]
-    assert isinstance(diploma, CourseRecord)
+def test_role_categories_map_to_roles_that_exist_in_the_taxonomy() -> None:
+    roles_file = Path(__file__).resolve().parents[2] / "services" / "taxonomy" / "data" / "roles.json"
+    if not roles_file.exists():
+        pytest.skip(f"{roles_file} is absent: the taxonomy has not landed")
+    role_ids = {role["id"] for role in json.loads(roles_file.read_text(encoding="utf-8"))["roles"]}
 
-    assert set(diploma.skills) == category_ids
+    mapped = {role for roles in ROLE_CATEGORY_ROLES.values() for role in roles}
+    assert mapped <= role_ids
+    assert set(ROLE_CATEGORY_ROLES) == set(DHSC_ROLE_CATEGORIES)
 
 
 @pytest.mark.parametrize("body", [b"[]", b'{"roleCats": []}', b"not json"])
@@ -130,6 +143,7 @@ def test_real_training_items_load_when_they_state_a_level() -> None:
     assert all(course.ofqual_ref == course.external_id for course in courses)
     assert all(1 <= course.level <= 5 for course in courses)
     assert all(course.max_funding and course.guided_learning_hours for course in courses)
+    assert sum(1 for course in courses if course.leads_to) == 142
     assert Counter(course.qualification_type for course in courses) == {
         "diploma": 70, "award": 68, "certificate": 54, "other": 1,
     }

@@ -21,14 +21,16 @@ Each item with a level becomes a course:
 - money: the employer pays and claims the reimbursement, so ``funding`` is
   "employer_paid", ``cost`` to the learner is 0, ``max_funding`` is the reimbursement
   amount, and ``funding_eligibility`` says so (with the source's funding model);
-- ``leads_to``: the role category codes as ``dhsc-role:<code>`` (``DHSC_ROLE_CATEGORIES``
-  names them; "rmdm", registered and deputy managers, has no entry in ``roleCats``) and
-  ``skills``: the skill categories as ``dhsc-skill:<slug of the name>``, so they match
-  the slugs of ``skillsCats`` names. Quirks repaired: stray "?" characters are dropped, a
-  name the source split at its comma ("Awareness of mental health", "dementia, autism
-  ...") is rejoined, and the "Learning opportunities section ..." placeholders are left
-  out. These are the source's ids, not
-  Routeway's taxonomy: the matching service maps them;
+- ``leads_to``: Routeway role ids for the role categories the item names, through
+  ``ROLE_CATEGORY_ROLES`` (the source lists who each category covers: category A "care
+  assistant, junior care worker" is ``care-worker`` ...); category D, practice leaders,
+  has no Routeway role and maps to none. The category names also go into the description;
+- ``skills`` stays empty: the source's skill categories ("Duty of care", "Reduce the
+  likelihood of abuse") are not Routeway skill ids, so they are written into the
+  description ("Skills covered: ...") for the skill extractor to read. Quirks repaired:
+  stray "?" characters are dropped, a name the source split at its comma ("Awareness of
+  mental health", "dementia, autism ...") is rejoined, and the "Learning opportunities
+  section ..." placeholders are left out;
 - the provider is the awarding organisation (type "other"; "City & Guilds" and "City and
   Guilds" are one), or a synthetic DHSC provider when none is named: the source names no
   training provider.
@@ -65,14 +67,20 @@ from services.training.adapters.records import CourseRecord, ProviderRecord
 DHSC_ROLE_CATEGORIES: dict[str, str] = {
     "rolea": "Entry-level roles (care assistant, junior care worker)",
     "roleb": "Care or support workers (care worker, support worker, senior care worker, "
-    "care co-ordinator)",
+             "care co-ordinator)",
     "rolec": "Supervisors or leaders (care manager, care supervisor, team leader)",
     "roled": "Practice leaders (expert, champion or specialist care worker)",
     "rmdm": "Registered managers and deputy managers",
 }
 """The source's role category codes (``roleCats`` plus "rmdm") and who they cover."""
-ROLE_PREFIX = "dhsc-role:"
-SKILL_PREFIX = "dhsc-skill:"
+ROLE_CATEGORY_ROLES: dict[str, tuple[str, ...]] = {
+    "rolea": ("care-worker",),
+    "roleb": ("care-worker", "senior-care-worker", "care-coordinator"),
+    "rolec": ("care-team-leader",),
+    "roled": (),
+    "rmdm": ("deputy-care-manager", "registered-care-manager"),
+}
+"""Routeway role ids (services/taxonomy roles) for each DHSC role category."""
 DHSC_PROVIDER = ProviderRecord(
     ukprn=None,
     external_id="dhsc-adult-social-care",
@@ -101,10 +109,6 @@ def _awarding_provider(name: str | None) -> ProviderRecord:
     )
 
 
-def _skill_id(name: str) -> str:
-    return SKILL_PREFIX + slug(name.replace("?", ""))
-
-
 def _skill_names(value: Any) -> list[str]:
     """Skill category names, rejoining names the source split at a comma."""
     names: list[str] = []
@@ -113,7 +117,7 @@ def _skill_names(value: Any) -> list[str]:
             names[-1] = f"{names[-1]}, {name}"
         else:
             names.append(name)
-    return [name for name in names if not _PLACEHOLDER_SKILL.match(name)]
+    return unique(name.replace("?", "") for name in names if not _PLACEHOLDER_SKILL.match(name))
 
 
 def _hours(item: Mapping[str, Any]) -> float | None:
@@ -134,13 +138,25 @@ def _description(item: Mapping[str, Any], awarding: str | None) -> str:
         f"Awarding organisation: {awarding}." if awarding else None,
         f"Learning time: {time}." if time else None,
     ]
+    roles = [DHSC_ROLE_CATEGORIES[code] for code in _role_codes(item) if code in DHSC_ROLE_CATEGORIES]
+    skills = _skill_names(item.get("skillsCat"))
     description = clean(item.get("description"))
     parts = [
         plain_text(description) if description else None,
         clean(item.get("audience")),
         " ".join(fact for fact in facts if fact),
+        "For: " + "; ".join(roles) + "." if roles else None,
+        "Skills covered: " + "; ".join(skills) + "." if skills else None,
     ]
     return "\n\n".join(part for part in parts if part)
+
+
+def _role_codes(item: Mapping[str, Any]) -> list[str]:
+    return unique(_listed(item.get("roleCat")))
+
+
+def _leads_to(item: Mapping[str, Any]) -> list[str]:
+    return unique(role for code in _role_codes(item) for role in ROLE_CATEGORY_ROLES.get(code, ()))
 
 
 def _funding_note(amount: float | None, model: str | None) -> str:
@@ -192,8 +208,7 @@ def training_from_item(item: Any) -> CourseRecord:
         funding="employer_paid",
         funding_eligibility=_funding_note(amount, clean(item.get("fundingModel"))),
         max_funding=amount,
-        leads_to=[ROLE_PREFIX + code for code in unique(_listed(item.get("roleCat")))],
-        skills=unique(_skill_id(name) for name in _skill_names(item.get("skillsCat"))),
+        leads_to=_leads_to(item),
         url=clean(item.get("link")),
     )
 

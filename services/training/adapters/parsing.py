@@ -23,6 +23,7 @@ text does not say (never a guess dressed as a fact):
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 
@@ -222,6 +223,11 @@ _PROVIDER_TYPES: tuple[tuple[ProviderType, re.Pattern[str]], ...] = (
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def _finite(number: float) -> float | None:
+    """Absurd digit strings overflow to infinity: no value, rather than an infinite one."""
+    return number if math.isfinite(number) else None
+
+
 def _to_number(token: str) -> float:
     key = token.strip().lower()
     if key in _WORD_NUMBERS:
@@ -241,7 +247,7 @@ def parse_duration_weeks(text: str | None) -> float | None:
             + float(iso.group("weeks") or 0)
             + float(iso.group("days") or 0) / DAYS_PER_WEEK
         )
-        return round(weeks, 2)
+        return _finite(round(weeks, 2))
     parts: list[tuple[float, float]] = []
     for part in _DURATION_PART.finditer(_RATE.sub(" ", text)):
         upper = part.group("upper")
@@ -254,7 +260,7 @@ def parse_duration_weeks(text: str | None) -> float | None:
         weeks = sum(unit * number for unit, number in parts)  # "1 year 6 months"
     else:
         weeks = max(unit * number for unit, number in parts)  # "30 weeks or 1 year"
-    return round(weeks, 2)
+    return _finite(round(weeks, 2))
 
 
 def parse_hours_per_week(text: str | None) -> float | None:
@@ -265,7 +271,7 @@ def parse_hours_per_week(text: str | None) -> float | None:
     if found is None:
         return None
     token = found.group("upper") or found.group("num") or found.group("num2")
-    return float(token)
+    return _finite(float(token))
 
 
 def parse_total_hours(text: str | int | float | None) -> float | None:
@@ -273,12 +279,13 @@ def parse_total_hours(text: str | int | float | None) -> float | None:
     if text is None or isinstance(text, bool):
         return None
     if isinstance(text, int | float):
-        return float(text) if text >= 0 else None
+        number = parse_number(text)
+        return number if number is not None and number >= 0 else None
     if "=" in text:
         text = text.rsplit("=", 1)[1]
     hours = _HOURS.search(text)
     if hours:
-        return float(hours.group("num"))
+        return _finite(float(hours.group("num")))
     minutes = _MINUTES.search(text)
     if minutes:
         return round(float(minutes.group("num")) / 60, 2)
@@ -286,16 +293,17 @@ def parse_total_hours(text: str | int | float | None) -> float | None:
 
 
 def parse_number(value: str | int | float | None) -> float | None:
-    """A plain number ("12", "1,200", 3.5), or None for anything else."""
+    """A plain, finite number ("12", "1,200", 3.5), or None ("NaN", "inf", words)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    cleaned = value.strip().replace(",", "")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
+        number = float(value)
+    else:
+        try:
+            number = float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
 
 
 def parse_int(value: str | int | float | None) -> int | None:
@@ -311,7 +319,8 @@ def parse_cost(value: str | int | float | None) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value) if value >= 0 else None
+        number = parse_number(value)
+        return number if number is not None and number >= 0 else None
     text = value.strip()
     if not text:
         return None
@@ -320,7 +329,7 @@ def parse_cost(value: str | int | float | None) -> float | None:
     found = _POUNDS.search(text) or _BARE_MONEY.match(text)
     if found is None:
         return None
-    return float(found.group("num").replace(",", ""))
+    return _finite(float(found.group("num").replace(",", "")))
 
 
 def parse_funding(value: str | None) -> Funding | None:

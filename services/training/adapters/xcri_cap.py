@@ -16,7 +16,10 @@ What is read, per course:
 - each ``presentation``: ``dc:identifier``, ``mlo:start``/``mlo:end`` (the ``dtf``
   attribute, else the text), ``mlo:duration`` (``interval`` attribute, else the text),
   ``studyMode``/``attendanceMode``/``attendancePattern`` (the ``identifier`` attribute,
-  else the text), ``mlo:cost`` (free text or a number), ``mlo:places``, and
+  else the text), ``mlo:cost`` (free text or a number: its amount is the cost, the
+  funding route it names is the course's funding, and worded cost text such as "Free to
+  learners eligible for the Adult Skills Fund" is kept as ``funding_eligibility``),
+  ``mlo:places``, and
   ``venue/provider`` (``dc:title``, ``mlo:location/mlo:postcode``, else a postcode in the
   address text). Weekly hours, which XCRI has no element for, are read from the study
   mode and attendance texts ("Part time, 6 hours per week").
