@@ -67,7 +67,10 @@ async def _service_clients(
             if url:
                 client = httpx.AsyncClient(base_url=url, timeout=_timeout(settings))
             else:
-                service_app = factory(settings, bus=bus)
+                peers = {n: c.client for n, c in clients.items()} if name == "matching" else None
+                service_app = factory(
+                    settings, bus=bus, **({"peers": peers} if peers is not None else {})
+                )
                 await stack.enter_async_context(service_app.router.lifespan_context(service_app))
                 app.state.embedded_apps[name] = service_app
                 client = httpx.AsyncClient(

@@ -250,6 +250,37 @@ def ingest_vacancies(
     _print_run(run)
 
 
+@ingest_app.command("courses")
+def ingest_courses(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Feed file (.gz is read as gzip).")
+    ],
+    source: Annotated[str, typer.Option(help="Source name: the feed's namespace of ids.")],
+    format: Annotated[str, typer.Option(help="xcri-cap | json | csv | ifa-standards | dhsc-care")],
+    mode: Annotated[
+        str, typer.Option(help="delta, or snapshot to close what the feed omits.")
+    ] = "delta",
+) -> None:
+    """Stream a course feed file through the same ingest code as the API, with progress."""
+    from services.training import service as training
+
+    engine = _engine_for("training")
+    try:
+        run = ingest_file(
+            file,
+            lambda stream, on_batch: training.ingest_feed(
+                engine, stream, source=source, format=format, mode=mode, on_batch=on_batch
+            ),
+            f"courses <- {file.name}",
+        )
+    except (RoutewayError, FeedError) as exc:
+        err.print(f"[red]{getattr(exc, 'detail', exc)}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    _print_run(run)
+
+
 @pull_app.command("vacancies")
 def pull_vacancies(
     url: Annotated[

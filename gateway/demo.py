@@ -18,7 +18,9 @@ def load_demo_data(
     settings: Settings, *, force: bool = False, today: date | None = None
 ) -> Iterator[str]:
     """Ingest the demo feeds once per data folder (a marker file remembers); yields progress lines."""
+    from services.demo.courses import demo_courses_xcri
     from services.demo.vacancies import demo_vacancies_jsonl
+    from services.training import service as training
     from services.vacancies import service as vacancies
 
     marker = settings.data_dir / MARKER
@@ -36,6 +38,18 @@ def load_demo_data(
             format="jobposting-jsonld",
         )
         yield f"demo vacancies: {run.counts.created} created, {run.counts.unchanged} unchanged, {run.counts.rejected} rejected"
+    finally:
+        engine.dispose()
+    engine = create_service_engine(settings, "training")
+    try:
+        upgrade("training", engine)
+        run = training.ingest_feed(
+            engine,
+            io.BytesIO(demo_courses_xcri(today=today)),
+            source=DEMO_SOURCE,
+            format="xcri-cap",
+        )
+        yield f"demo courses: {run.counts.created} created, {run.counts.unchanged} unchanged, {run.counts.rejected} rejected"
     finally:
         engine.dispose()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+
+import httpx
 from fastapi import FastAPI
 
 from services.common.app import ServiceSpec, create_service_app
 from services.common.events import EventBus
 from services.common.settings import Settings
 from services.matching.api import router
-
-SPEC = ServiceSpec(
-    name="matching",
-    title="Routeway matching",
-    description="Scores jobseekers against vacancies and plans the training route that closes the gap.",
-    routers=(router,),
-)
+from services.matching.indexer import IndexKeeper
 
 
-def create_app(settings: Settings, *, bus: EventBus | None = None) -> FastAPI:
-    """The matching service app on ``settings``."""
-    return create_service_app(settings, SPEC, bus=bus)
+def _index_hook(settings: Settings, peers: Mapping[str, httpx.AsyncClient] | None):  # type: ignore[no-untyped-def]
+    @contextlib.asynccontextmanager
+    async def hook(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            clients = dict(peers or {})
+            for name in ("vacancies", "training"):
+                url = settings.services.url_for(name)
+                if name not in clients and url:
+                    clients[name] = await stack.enter_async_context(
+                        httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(30.0, connect=2.0))
+                    )
+            keeper = IndexKeeper(
+                clients.get("vacancies"), clients.get("training"), settings.secret_key
+            )
+            app.state.index_keeper = keeper
+            stop = asyncio.Event()
+            task = asyncio.create_task(keeper.run(app.state.bus, stop))
+            try:
+                yield
+            finally:
+                stop.set()
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
+    return hook
+
+
+def create_app(
+    settings: Settings,
+    *,
+    bus: EventBus | None = None,
+    peers: Mapping[str, httpx.AsyncClient] | None = None,
+) -> FastAPI:
+    """The matching service app on ``settings``; ``peers`` reach vacancies and training in-process."""
+    spec = ServiceSpec(
+        name="matching",
+        title="Routeway matching",
+        description="Scores jobseekers against vacancies and plans the training route that closes the gap.",
+        routers=(router,),
+        hooks=(_index_hook(settings, peers),),
+    )
+    return create_service_app(settings, spec, bus=bus)

@@ -7,13 +7,22 @@ from fastapi import FastAPI
 from services.common.app import ServiceSpec, create_service_app
 from services.common.events import EventBus
 from services.common.settings import Settings
+from services.common.snapshot_api import snapshot_router
+from services.training import service
 from services.training.api import router
 
 SPEC = ServiceSpec(
     name="training",
     title="Routeway training",
     description="Catalogues college, university and apprenticeship courses that lead to care jobs.",
-    routers=(router,),
+    routers=(
+        router,
+        snapshot_router(
+            "/internal/snapshot/courses",
+            service.STREAM,
+            lambda s, after, n: service.snapshot_page(s, after_id=after, limit=n),
+        ),
+    ),
 )
 
 

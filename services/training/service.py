@@ -520,3 +520,26 @@ def start_dates(session: Session, course_ids: Sequence[str]) -> dict[str, list[d
         if start not in out.setdefault(course_id, []):
             out[course_id].append(start)
     return out
+
+
+def snapshot_page(
+    session: Session, *, after_id: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Open courses in id order, as the event data matching indexes; the last id if more follow."""
+    query = select(Course, Provider).join(Provider, col(Provider.id) == col(Course.provider_id))
+    query = query.where(col(Course.status) == "open")
+    if after_id:
+        query = query.where(col(Course.id) > after_id)
+    rows = list(session.exec(query.order_by(col(Course.id)).limit(limit + 1)).all())
+    page = rows[:limit]
+    ids = [c.id for c, _ in page]
+    runs: dict[str, list[Presentation]] = {}
+    if ids:
+        for p in session.exec(
+            select(Presentation)
+            .where(col(Presentation.course_id).in_(ids))
+            .order_by(col(Presentation.start_date))
+        ).all():
+            runs.setdefault(p.course_id, []).append(p)
+    items = [course_event_data(c, p, runs.get(c.id, [])) for c, p in page]
+    return items, (page[-1][0].id if len(rows) > limit else None)

@@ -7,13 +7,22 @@ from fastapi import FastAPI
 from services.common.app import ServiceSpec, create_service_app
 from services.common.events import EventBus
 from services.common.settings import Settings
+from services.common.snapshot_api import snapshot_router
+from services.vacancies import service
 from services.vacancies.api import router
 
 SPEC = ServiceSpec(
     name="vacancies",
     title="Routeway vacancies",
     description="Ingests NHS and social-care vacancy feeds and searches open vacancies by place.",
-    routers=(router,),
+    routers=(
+        router,
+        snapshot_router(
+            "/internal/snapshot/vacancies",
+            service.STREAM,
+            lambda s, after, n: service.snapshot_page(s, after_id=after, limit=n),
+        ),
+    ),
 )
 
 

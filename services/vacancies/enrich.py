@@ -94,7 +94,7 @@ def enrich(record: VacancyRecord) -> Enrichment:
     out = Enrichment(employer_type=employer_type(record.employer), band=record.band)
     _place(record, out)
     try:
-        from services.taxonomy import TAXONOMY_VERSION, extract
+        from services.taxonomy import extract
     except ImportError:  # the taxonomy has not landed: store unenriched, enrich later
         out.sector = _sector(out.employer_type, None)
         return out
@@ -118,5 +118,5 @@ def enrich(record: VacancyRecord) -> Enrichment:
         {"id": hit.id, "label": hit.label, "essential": bool(getattr(hit, "essential", True))}
         for hit in result.skills
     ]
-    out.enriched_with = str(TAXONOMY_VERSION)
+    out.enriched_with = "taxonomy-v1"
     return out

@@ -360,3 +360,21 @@ def _search_near(
     page = found[:limit]
     nxt = encode_cursor([page[-1][0], page[-1][1]], secret) if len(found) > limit else None
     return [(v, d) for d, _, v in page], nxt
+
+
+def snapshot_page(
+    session: Session, *, after_id: str | None, limit: int, today: date | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Open vacancies in id order, as the event data matching indexes; the last id if more follow."""
+    today = today or utcnow().date()
+    query = select(Vacancy).where(
+        col(Vacancy.status) == "open",
+        or_(col(Vacancy.closing_date).is_(None), col(Vacancy.closing_date) >= today),
+    )
+    if after_id:
+        query = query.where(col(Vacancy.id) > after_id)
+    rows = list(session.exec(query.order_by(col(Vacancy.id)).limit(limit + 1)).all())
+    page = rows[:limit]
+    return [vacancy_event_data(v, today) for v in page], (
+        page[-1].id if len(rows) > limit else None
+    )

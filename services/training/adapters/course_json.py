@@ -243,8 +243,9 @@ def course_from_json(course: Json) -> CourseRecord:
             qualification_type=clean(_get(qualification, "type"))
             or clean(_get(course, "qualificationType")),
             has_qualification=bool(qualification),
-            level=_first_scalar(_get(qualification, "level", "qualificationLevel"),
-                                _get(course, "level")),
+            level=_first_scalar(
+                _get(qualification, "level", "qualificationLevel"), _get(course, "level")
+            ),
             subject=clean(_get(course, "subject")),
             entry_requirements=_requirements(_get(course, "entryRequirements")),
             mode=clean(_get(course, "mode", "deliveryMode")),

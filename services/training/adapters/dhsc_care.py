@@ -67,7 +67,7 @@ from services.training.adapters.records import CourseRecord, ProviderRecord
 DHSC_ROLE_CATEGORIES: dict[str, str] = {
     "rolea": "Entry-level roles (care assistant, junior care worker)",
     "roleb": "Care or support workers (care worker, support worker, senior care worker, "
-             "care co-ordinator)",
+    "care co-ordinator)",
     "rolec": "Supervisors or leaders (care manager, care supervisor, team leader)",
     "roled": "Practice leaders (expert, champion or specialist care worker)",
     "rmdm": "Registered managers and deputy managers",
@@ -138,7 +138,9 @@ def _description(item: Mapping[str, Any], awarding: str | None) -> str:
         f"Awarding organisation: {awarding}." if awarding else None,
         f"Learning time: {time}." if time else None,
     ]
-    roles = [DHSC_ROLE_CATEGORIES[code] for code in _role_codes(item) if code in DHSC_ROLE_CATEGORIES]
+    roles = [
+        DHSC_ROLE_CATEGORIES[code] for code in _role_codes(item) if code in DHSC_ROLE_CATEGORIES
+    ]
     skills = _skill_names(item.get("skillsCat"))
     description = clean(item.get("description"))
     parts = [

@@ -153,8 +153,11 @@ def _provider(element: Element) -> ProviderRecord:
     children = _Children(element)
     identifiers = children.texts("identifier")
     ukprn_hint = first(
-        [_text(child) for child in children.all("identifier")
-         if "ukprn" in (child.get(_XSI_TYPE) or "").lower()]
+        [
+            _text(child)
+            for child in children.all("identifier")
+            if "ukprn" in (child.get(_XSI_TYPE) or "").lower()
+        ]
     )
     return provider_record(
         name=children.text("title"),
@@ -180,7 +183,8 @@ def _presentation(children: _Children, course_id: str, index: int) -> Presentati
         start_date=parse_date(start.get("dtf") or _text(start)) if start is not None else None,
         end_date=parse_date(end.get("dtf") or _text(end)) if end is not None else None,
         duration=(clean(duration.get("interval")) or _text(duration))
-        if duration is not None else None,
+        if duration is not None
+        else None,
         hours_per_week=hours_text or None,
         attendance=pattern or (study_mode if (study_mode or "").upper() == "FL" else None),
         mode=_coded(children.one("attendanceMode")),
@@ -205,14 +209,17 @@ def _course(element: Element, provider: ProviderRecord | None) -> CourseRecord:
     qualification = _Children(qualification_element)
     credit_level = first([_Children(credit).text("level") for credit in children.all("credit")])
     descriptions = [
-        text for child in children.all("description")
-        if "prerequisite" not in (child.get(_XSI_TYPE) or "").lower()
-        and (text := _html(child))
+        text
+        for child in children.all("description")
+        if "prerequisite" not in (child.get(_XSI_TYPE) or "").lower() and (text := _html(child))
     ]
     prerequisites = [
         *children.texts("prerequisite"),
-        *(text for child in children.all("description")
-          if "prerequisite" in (child.get(_XSI_TYPE) or "").lower() and (text := _text(child))),
+        *(
+            text
+            for child in children.all("description")
+            if "prerequisite" in (child.get(_XSI_TYPE) or "").lower() and (text := _text(child))
+        ),
     ]
     runs = [_Children(child) for child in children.all("presentation")]
     costs = [cost for run in runs if (cost := run.text("cost"))]
@@ -232,9 +239,7 @@ def _course(element: Element, provider: ProviderRecord | None) -> CourseRecord:
             funding_eligibility=first(
                 [cost for cost in costs if any(char.isalpha() for char in cost)]
             ),
-            presentations=[
-                _presentation(run, course_id, index) for index, run in enumerate(runs)
-            ],
+            presentations=[_presentation(run, course_id, index) for index, run in enumerate(runs)],
             url=children.text("url"),
         )
     )

@@ -1,0 +1,1 @@
+"""Benchmarks and the England-scale data generator (see docs/BENCHMARKS.md)."""

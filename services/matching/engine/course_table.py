@@ -1,0 +1,319 @@
+"""The courses of the match index: presentations on the spatial grid, courses by signature,
+and postings from skills and requirements to the courses that give them.
+
+* Presentations (runs) are rows with a venue point, a start (date ordinal; 0 = start any
+  time), a duration in weeks (NaN when neither a duration nor an end date is known: such a
+  run cannot be scheduled and is never offered) and the course row they belong to. Online
+  runs have no point and are reachable from anywhere. Rows ``[0, n_sorted)`` are in grid
+  order; later rows are a scanned tail.
+* A course's *signature* is its (entry requirements, grants) pair. Thousands of courses share
+  a few dozen signatures, so working out what a person could reach by chaining courses runs
+  over signatures, not courses. Its *effect* is its signature plus the skills it teaches:
+  courses with one effect are interchangeable for route planning but for time, cost, place.
+* ``skill_postings`` maps a skill id to the course rows teaching it (grants count: a course
+  granting ``english:level1`` teaches ``english-level1``); ``grant_postings`` maps a
+  requirement (``english:entry3``, ``licence:B``, ``care_certificate``) to the course rows
+  whose grants satisfy it.
+* ``cost_class`` pre-computes funding eligibility (0 free to all, 1 free to under-19s,
+  2 the list price) so the cost to one person is a vectorised ``where``.
+
+Removing a course tombstones it and its runs; ``needs_compaction`` asks for a rebuild
+(``CourseTable.rebuilt``) once the tail or the tombstones pass their share.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from services.common.geo import haversine_km_many
+from services.matching.engine import spatial
+from services.matching.engine.attainment import (
+    LEVEL_RANK,
+    LEVELS,
+    LICENCE_IMPLIES,
+    SUBJECTS,
+    course_skills,
+    normalise_token,
+)
+from services.matching.engine.columns import Column
+from services.matching.engine.funding import (
+    ENTITLEMENT_TYPES,
+    FREE_FUNDING,
+    YOUNG_AGE,
+    YOUNG_MAX_LEVEL,
+)
+from services.matching.engine.types import CourseDoc, PresentationDoc
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+Signature = tuple[tuple[str, ...], tuple[str, ...]]
+
+FLEXIBLE_START: Final = 0
+_TAIL_SHARE: Final = 0.05
+_DEAD_SHARE: Final = 0.30
+_MIN_CHURN: Final = 1000
+
+
+def satisfied_tokens(grant: str) -> list[str]:
+    """Every requirement a grant satisfies (``english:level1`` also meets ``english:entry2``)."""
+    token = normalise_token(grant)
+    kind, _, rest = token.partition(":")
+    if kind in SUBJECTS and rest in LEVEL_RANK:
+        return [f"{kind}:{name}" for name in LEVELS[: LEVEL_RANK[rest]]]
+    if kind == "licence":
+        return [f"licence:{category}" for category in LICENCE_IMPLIES.get(rest, (rest,))]
+    return [token]
+
+
+def presentation_weeks(run: PresentationDoc) -> float:
+    """The run's length in weeks, from its duration or its dates; NaN when unknown."""
+    if run.duration_weeks is not None and math.isfinite(run.duration_weeks):
+        return max(float(run.duration_weeks), 0.0)
+    if run.start_date is not None and run.end_date is not None:
+        return max((run.end_date - run.start_date).days / 7.0, 0.0)
+    return math.nan
+
+
+def is_online(run: PresentationDoc) -> bool:
+    """True for runs followed from anywhere."""
+    return (run.mode or "").lower() == "online"
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What one person can reach: runs in range and starting in time, and their courses."""
+
+    runs: IntArray
+    run_distance: FloatArray
+    courses: IntArray
+    mask: npt.NDArray[np.bool_]
+
+
+class CourseTable:
+    """Courses and their runs, with the indexes route planning and gating need."""
+
+    def __init__(self) -> None:
+        self.docs: list[CourseDoc | None] = []
+        self.row_of: dict[str, int] = {}
+        self.alive: Column[np.bool_] = Column(np.bool_)
+        self.signature: Column[np.int32] = Column(np.int32)
+        self.cost: Column[np.float64] = Column(np.float64)
+        self.cost_class: Column[np.int8] = Column(np.int8)
+        self.signatures: list[Signature] = []
+        self._signature_of: dict[Signature, int] = {}
+        self.effect: Column[np.int32] = Column(np.int32)
+        self._effect_of: dict[tuple[int, frozenset[str]], int] = {}
+        self.run_lat: Column[np.float64] = Column(np.float64)
+        self.run_lon: Column[np.float64] = Column(np.float64)
+        self.run_start: Column[np.int32] = Column(np.int32)
+        self.run_weeks: Column[np.float32] = Column(np.float32)
+        self.run_course: Column[np.int32] = Column(np.int32)
+        self.run_alive: Column[np.bool_] = Column(np.bool_)
+        self.online_runs: Column[np.int64] = Column(np.int64)
+        self.runs_of: list[list[int]] = []
+        self.skill_postings: dict[str, list[int]] = {}
+        self.grant_postings: dict[str, list[int]] = {}
+        self._posting_arrays: dict[tuple[str, str], IntArray] = {}
+        self.n_sorted = 0
+        self.keys: FloatArray = np.empty(0, dtype=np.float64)
+        self.dead_runs = 0
+        self.dead_courses = 0
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    @classmethod
+    def rebuilt(cls, docs: Iterable[CourseDoc]) -> CourseTable:
+        """A fresh table holding ``docs`` with every run in grid order."""
+        table = cls()
+        for doc in docs:
+            table.append(doc)
+        table.sort_runs()
+        return table
+
+    def live_docs(self) -> list[CourseDoc]:
+        """The current version of every course."""
+        return [doc for doc in self.docs if doc is not None]
+
+    # --- writing --------------------------------------------------------------------------
+
+    def append(self, doc: CourseDoc) -> None:
+        """Add (or replace) one course and its runs."""
+        self.remove(doc.id)
+        row = len(self.docs)
+        self.docs.append(doc)
+        self.row_of[doc.id] = row
+        self.alive.append(True)
+        entry = tuple(sorted({normalise_token(r) for r in doc.entry_requirements}))
+        grants = tuple(sorted({normalise_token(g) for g in doc.grants}))
+        key = (entry, grants)
+        code = self._signature_of.get(key)
+        if code is None:
+            code = len(self.signatures)
+            self.signatures.append(key)
+            self._signature_of[key] = code
+        self.signature.append(code)
+        taught = frozenset(course_skills(doc.skills_taught, doc.grants))
+        self.effect.append(self._effect_of.setdefault((code, taught), len(self._effect_of)))
+        self.cost.append(max(float(doc.cost or 0.0), 0.0))
+        self.cost_class.append(_cost_class(doc))
+        runs: list[int] = []
+        for run in doc.presentations:
+            weeks = presentation_weeks(run)
+            online = is_online(run)
+            if online or not spatial.finite_point(run.lat, run.lon):
+                lat = lon = math.nan
+            else:
+                lat, lon = float(run.lat or 0.0), float(run.lon or 0.0)
+            position = len(self.run_course)
+            self.run_lat.append(lat)
+            self.run_lon.append(lon)
+            self.run_start.append(run.start_date.toordinal() if run.start_date else FLEXIBLE_START)
+            self.run_weeks.append(weeks)
+            self.run_course.append(row)
+            self.run_alive.append(online or not math.isnan(lat))
+            if online:
+                self.online_runs.append(position)
+            runs.append(position)
+        self.runs_of.append(runs)
+        for skill in taught:
+            self._post(self.skill_postings, "skill", skill, row)
+        for grant in grants:
+            for token in satisfied_tokens(grant):
+                self._post(self.grant_postings, "grant", token, row)
+
+    def _post(self, postings: dict[str, list[int]], kind: str, key: str, row: int) -> None:
+        postings.setdefault(key, []).append(row)
+        self._posting_arrays.pop((kind, key), None)
+
+    def remove(self, course_id: str) -> bool:
+        """Tombstone a course and its runs; False when it was not there."""
+        row = self.row_of.pop(course_id, None)
+        if row is None:
+            return False
+        self.alive.view()[row] = False
+        self.docs[row] = None
+        runs = self.runs_of[row]
+        self.run_alive.view()[runs] = False
+        self.dead_runs += len(runs)
+        self.dead_courses += 1
+        return True
+
+    def sort_runs(self) -> None:
+        """Put every run in grid order (online runs, which have no point, sort last)."""
+        lats, lons = self.run_lat.view(), self.run_lon.view()
+        placed = np.flatnonzero(~np.isnan(lats))
+        order = np.concatenate(
+            (placed[spatial.grid_order(lats[placed], lons[placed])], np.flatnonzero(np.isnan(lats)))
+        )
+        for column in (
+            self.run_lat, self.run_lon, self.run_start, self.run_weeks, self.run_course,
+            self.run_alive,
+        ):  # fmt: skip
+            column.replace(column.view()[order])
+        new_position = np.empty_like(order)
+        new_position[order] = np.arange(order.size)
+        self.online_runs.replace(new_position[self.online_runs.view()])
+        self.runs_of = [new_position[runs].tolist() for runs in self.runs_of]
+        self.n_sorted = int(placed.size)
+        self.keys = spatial.grid_key(
+            self.run_lat.view()[: self.n_sorted], self.run_lon.view()[: self.n_sorted]
+        )
+
+    def needs_compaction(self) -> bool:
+        """True when the unsorted tail or the tombstones have grown past their share."""
+        total = len(self.run_course)
+        tail = total - self.n_sorted - len(self.online_runs)
+        return tail > max(_MIN_CHURN, _TAIL_SHARE * total) or (
+            self.dead_runs > max(_MIN_CHURN, _DEAD_SHARE * total)
+            or self.dead_courses > max(_MIN_CHURN, _DEAD_SHARE * len(self.docs))
+        )
+
+    # --- reading --------------------------------------------------------------------------
+
+    def reach(self, lat: float, lon: float, radius_km: float, start_floor: date) -> Reach:
+        """Runs within ``radius_km`` (or online) that start on or after ``start_floor``."""
+        margin = radius_km + 0.001
+        lats, lons = self.run_lat.view(), self.run_lon.view()
+        sorted_rows = spatial.box_rows_sorted(self.keys, lat, lon, margin)
+        tail_rows = self.n_sorted + spatial.box_rows_scan(
+            lats[self.n_sorted :], lons[self.n_sorted :], lat, lon, margin
+        )
+        near = np.concatenate((sorted_rows, tail_rows))
+        distance = haversine_km_many(lat, lon, lats[near], lons[near])
+        inside = distance <= radius_km
+        online = self.online_runs.view()
+        runs = np.concatenate((near[inside], online))
+        run_distance = np.concatenate((distance[inside], np.zeros(online.size)))
+        starts = self.run_start.view()[runs]
+        usable = (
+            self.run_alive.view()[runs]
+            & ((starts == FLEXIBLE_START) | (starts >= start_floor.toordinal()))
+            & ~np.isnan(self.run_weeks.view()[runs])
+        )
+        runs, run_distance = runs[usable], run_distance[usable]
+        mask = np.zeros(len(self.docs), dtype=np.bool_)
+        mask[self.run_course.view()[runs]] = True
+        return Reach(runs, run_distance, np.flatnonzero(mask), mask)
+
+    def postings(self, kind: str, key: str) -> IntArray:
+        """Course rows teaching skill ``key`` (kind ``skill``) or meeting requirement ``key``."""
+        cached = self._posting_arrays.get((kind, key))
+        if cached is None:
+            source = self.skill_postings if kind == "skill" else self.grant_postings
+            cached = np.asarray(source.get(key, ()), dtype=np.int64)
+            self._posting_arrays[(kind, key)] = cached
+        return cached
+
+    def person_cost(self, rows: IntArray, age: int | None) -> FloatArray:
+        """What each course costs the person (see ``funding.py``), vectorised."""
+        classes = self.cost_class.view()[rows]
+        young = age is not None and age < YOUNG_AGE
+        free = (classes == 0) | ((classes == 1) & young)
+        return np.where(free, 0.0, self.cost.view()[rows])
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the columns, postings and course records (approximate for records)."""
+        total = sum(
+            column.nbytes
+            for column in (
+                self.alive, self.signature, self.effect, self.cost, self.cost_class, self.run_lat,
+                self.run_lon, self.run_start, self.run_weeks, self.run_course, self.run_alive,
+                self.online_runs,
+            )
+        )  # fmt: skip
+        total += int(self.keys.nbytes)
+        for postings in (self.skill_postings, self.grant_postings):
+            total += sys.getsizeof(postings)
+            total += sum(sys.getsizeof(rows) + 8 * len(rows) for rows in postings.values())
+        total += sum(sys.getsizeof(runs) + 32 * len(runs) for runs in self.runs_of)
+        total += sum(_doc_bytes(doc) for doc in self.docs if doc is not None)
+        return total
+
+
+def _cost_class(doc: CourseDoc) -> int:
+    if doc.cost <= 0 or (doc.funding is not None and doc.funding in FREE_FUNDING):
+        return 0
+    if doc.qualification_type in ENTITLEMENT_TYPES and (doc.level is None or doc.level <= 2):
+        return 0
+    if doc.level is None or doc.level <= YOUNG_MAX_LEVEL:
+        return 1
+    return 2
+
+
+def _doc_bytes(doc: CourseDoc) -> int:
+    size = sys.getsizeof(doc) + sys.getsizeof(doc.title) + sys.getsizeof(doc.id)
+    for strings in (doc.skills_taught, doc.grants, doc.entry_requirements, doc.leads_to):
+        size += sys.getsizeof(strings)
+    size += sys.getsizeof(doc.presentations) + sum(
+        sys.getsizeof(run) + 64 for run in doc.presentations
+    )
+    return size

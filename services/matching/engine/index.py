@@ -1,0 +1,618 @@
+"""The in-memory match index: open vacancies and course runs, scored for one person at a time.
+
+Each matching process holds one ``MatchIndex``, built in bulk from a snapshot (``build``) and
+kept current from events (``upsert_vacancy``, ``remove_vacancy``, ``upsert_course``,
+``remove_course``); no request reads a database. A match:
+
+1. **prefilters by place**: the vacancy table's spatial grid returns the rows within the
+   person's travel limit (a few contiguous slices), dropping closed and expired ones;
+2. **counts skills** for just those rows from the skill CSR with one vectorised pass;
+3. **gates** with vectorised comparisons of requirement codes (levels, licence, registration,
+   hours). Whether a course can close a gap comes from chaining the *signatures* of the
+   courses the person can reach (runs in range, starting in time);
+4. **scores** every candidate with ``scoring.py`` and keeps the top ``limit`` by score (ties by
+   vacancy id, so the order is deterministic);
+5. **plans routes** only for the ``after_training`` items returned, from a handful of
+   candidate courses per target picked with vectorised postings, memoised per gap.
+
+Writes append and tombstone; the index compacts itself (re-sorting rows into grid order)
+when the unsorted tail or the tombstones pass a share of the table, so a single upsert never
+rebuilds everything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from services.matching.engine import scoring
+from services.matching.engine.attainment import (
+    LICENCE_CATEGORIES,
+    Attainment,
+    attainable,
+    expand_skills,
+    normalise_token,
+)
+from services.matching.engine.columns import Vocab
+from services.matching.engine.course_table import CourseTable, Reach
+from services.matching.engine.routes import RoutePlanner, start_floor
+from services.matching.engine.types import (
+    CourseDoc,
+    MatchItem,
+    MatchResult,
+    MissingSkill,
+    Parts,
+    Profile,
+    Ready,
+    Route,
+    VacancyDoc,
+)
+from services.matching.engine.vacancy_table import VacancyTable
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+DEFAULT_LIMIT: Final = 20
+ROUTE_KEEP_PER_GROUP: Final = 3
+PREREQUISITE_ROUNDS: Final = 4
+
+
+@dataclass(slots=True)
+class _Person:
+    """One profile, prepared once per query."""
+
+    profile: Profile
+    today: date
+    radius_km: float
+    held: Attainment
+    skills: set[str]
+    skill_mask: BoolArray
+    licence_codes: IntArray
+    registration_codes: IntArray
+    pattern_bits: int
+    pattern_any: bool
+    level: int
+    _reach: Reach | None = None
+    _reachable: Attainment | None = None
+    _course_weeks: FloatArray | None = None
+    _course_distance: FloatArray | None = None
+    routes: dict[tuple[tuple[str, ...], tuple[str, ...]], Route] = field(default_factory=dict)
+    target_courses: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    planner: RoutePlanner | None = None
+
+
+@dataclass(slots=True)
+class Candidates:
+    """Every open vacancy in range for one person, with its parts, gates and score."""
+
+    rows: IntArray
+    distance: FloatArray
+    essential_have: IntArray
+    desirable_have: IntArray
+    english_ok: BoolArray
+    maths_ok: BoolArray
+    licence_ok: BoolArray
+    registration_ok: BoolArray
+    hours_ok: BoolArray
+    english_can: BoolArray
+    maths_can: BoolArray
+    licence_can: BoolArray
+    parts: dict[str, FloatArray]
+    score: FloatArray
+    now: BoolArray
+    after: BoolArray
+    gated: BoolArray
+
+
+class MatchIndex:
+    """Open vacancies and courses in memory, matched to a profile in milliseconds."""
+
+    def __init__(self) -> None:
+        self.skills = Vocab()
+        self.patterns = Vocab()
+        self.licences = Vocab(first_code=1, names=LICENCE_CATEGORIES)
+        self.registrations = Vocab(first_code=1)
+        self.vacancies = VacancyTable(self.skills, self.patterns, self.licences, self.registrations)
+        self.courses = CourseTable()
+
+    # --- building and events --------------------------------------------------------------
+
+    def build(self, vacancies: Iterable[VacancyDoc], courses: Iterable[CourseDoc]) -> None:
+        """Replace everything with a snapshot, in bulk."""
+        self.vacancies = VacancyTable(self.skills, self.patterns, self.licences, self.registrations)
+        self.vacancies.extend(vacancies)
+        self.vacancies.compact()
+        self.courses = CourseTable.rebuilt(courses)
+
+    def upsert_vacancy(self, doc: VacancyDoc) -> None:
+        """Add or replace one vacancy; visible to the next match."""
+        self.vacancies.append(doc)
+        if self.vacancies.needs_compaction():
+            self.vacancies.compact()
+
+    def remove_vacancy(self, vacancy_id: str) -> bool:
+        """Drop one vacancy (closed, filled, withdrawn); False when it was not indexed."""
+        removed = self.vacancies.remove(vacancy_id)
+        if removed and self.vacancies.needs_compaction():
+            self.vacancies.compact()
+        return removed
+
+    def upsert_course(self, doc: CourseDoc) -> None:
+        """Add or replace one course and its runs; visible to the next match."""
+        self.courses.append(doc)
+        if self.courses.needs_compaction():
+            self.courses = CourseTable.rebuilt(self.courses.live_docs())
+
+    def remove_course(self, course_id: str) -> bool:
+        """Drop one course and its runs; False when it was not indexed."""
+        removed = self.courses.remove(course_id)
+        if removed and self.courses.needs_compaction():
+            self.courses = CourseTable.rebuilt(self.courses.live_docs())
+        return removed
+
+    def compact(self) -> None:
+        """Re-sort everything into grid order now (writes also do this when it pays)."""
+        self.vacancies.compact()
+        self.courses = CourseTable.rebuilt(self.courses.live_docs())
+
+    @property
+    def vacancy_count(self) -> int:
+        """Open vacancies indexed."""
+        return len(self.vacancies)
+
+    @property
+    def course_count(self) -> int:
+        """Courses indexed."""
+        return len(self.courses)
+
+    def course(self, course_id: str) -> CourseDoc | None:
+        """The indexed version of one course."""
+        row = self.courses.row_of.get(course_id)
+        return None if row is None else self.courses.docs[row]
+
+    def memory_bytes(self) -> int:
+        """Approximate bytes the index holds (arrays, strings, course records)."""
+        return self.vacancies.memory_bytes() + self.courses.memory_bytes()
+
+    # --- one person -----------------------------------------------------------------------
+
+    def _person(self, profile: Profile, today: date, radius_km: float | None = None) -> _Person:
+        held = Attainment.from_profile(profile)
+        skills = expand_skills(profile.skills, held)
+        mask = np.zeros(max(self.skills.size, 1), dtype=np.bool_)
+        codes = [code for s in skills if (code := self.skills.get(s)) is not None]
+        mask[codes] = True
+        licence_codes = [c for name in held.licences if (c := self.licences.get(name)) is not None]
+        registration_codes: list[int] = []
+        for token in held.tokens:
+            body = token.removeprefix("registration:").upper()
+            code = self.registrations.get(body)
+            if code is not None:
+                registration_codes.append(code)
+        bits = 0
+        for pattern in profile.patterns:
+            code = self.patterns.get(pattern)
+            if code is not None and code < 62:
+                bits |= 1 << code
+        return _Person(
+            profile=profile,
+            today=today,
+            radius_km=profile.max_travel_km if radius_km is None else radius_km,
+            held=held,
+            skills=skills,
+            skill_mask=mask,
+            licence_codes=np.asarray(licence_codes, dtype=np.int64),
+            registration_codes=np.asarray(registration_codes, dtype=np.int64),
+            pattern_bits=bits,
+            pattern_any=not profile.patterns or scoring.FLEXIBLE_PATTERN in profile.patterns,
+            level=held.level(),
+        )
+
+    def _reach(self, person: _Person) -> Reach:
+        if person._reach is None:
+            profile = person.profile
+            person._reach = self.courses.reach(
+                profile.lat, profile.lon, profile.max_travel_km, start_floor(profile, person.today)
+            )
+        return person._reach
+
+    def _reachable(self, person: _Person) -> Attainment:
+        """What the person could hold after any chain of courses within reach."""
+        if person._reachable is None:
+            reach = self._reach(person)
+            signatures = np.unique(self.courses.signature.view()[reach.courses])
+            offers = [self.courses.signatures[int(code)] for code in signatures]
+            person._reachable = attainable(person.held, offers)
+        return person._reachable
+
+    def candidates(
+        self, profile: Profile, *, today: date | None = None, radius_km: float | None = None
+    ) -> Candidates:
+        """Every open vacancy within range, scored and gated (the vectorised core of ``match``)."""
+        return self._candidates(self._person(profile, today or date.today(), radius_km))
+
+    def _candidates(self, person: _Person) -> Candidates:
+        table = self.vacancies
+        profile = person.profile
+        rows, distance = table.in_range(profile.lat, profile.lon, person.radius_km, person.today)
+        distance = scoring.round_distance(distance)
+        ess_have, des_have = table.coverage(rows, person.skill_mask)
+        held = person.held
+        english = table.english.view()[rows]
+        maths = table.maths.view()[rows]
+        licence = table.licence.view()[rows]
+        registration = table.registration.view()[rows]
+        english_ok = english <= held.english
+        maths_ok = maths <= held.maths
+        licence_ok = (licence == 0) | np.isin(licence, person.licence_codes)
+        registration_ok = (registration == 0) | np.isin(registration, person.registration_codes)
+        if profile.hours_per_week is None:
+            hours_ok = np.ones(rows.size, dtype=np.bool_)
+        else:
+            hours_ok = ~(table.hours.view()[rows] > profile.hours_per_week + 1e-9)
+        met = (
+            ((english > 0) & english_ok).astype(np.int64)
+            + ((maths > 0) & maths_ok)
+            + ((licence > 0) & licence_ok)
+            + ((registration > 0) & registration_ok)
+        )
+        ess_total = table.essential_total.view()[rows]
+        parts = {
+            "skills": scoring.skills_part(
+                ess_have, ess_total, des_have, table.desirable_total.view()[rows]
+            ),
+            "requirements": scoring.requirements_part(met, table.stated.view()[rows]),
+            "distance": scoring.distance_part(distance),
+            "pattern": scoring.pattern_part(
+                np.bitwise_count(table.pattern_bits.view()[rows] & person.pattern_bits),
+                table.pattern_count.view()[rows],
+                person.pattern_any,
+            ),
+            "level": scoring.level_part(person.level, table.level.view()[rows]),
+        }
+        score = scoring.combine(**parts)
+        requirements_now = english_ok & maths_ok & licence_ok & registration_ok
+        now = requirements_now & hours_ok & (ess_have == ess_total)
+        open_gap = ~requirements_now & registration_ok & hours_ok
+        if open_gap.any():
+            reachable = self._reachable(person)
+            english_can = english <= reachable.english
+            maths_can = maths <= reachable.maths
+            reach_codes = [
+                c for name in reachable.licences if (c := self.licences.get(name)) is not None
+            ]
+            licence_can = (licence == 0) | np.isin(licence, np.asarray(reach_codes, np.int64))
+        else:
+            english_can, maths_can, licence_can = english_ok, maths_ok, licence_ok
+        trainable = (
+            hours_ok
+            & registration_ok
+            & (english_ok | english_can)
+            & (maths_ok | maths_can)
+            & (licence_ok | licence_can)
+        )
+        return Candidates(
+            rows=rows,
+            distance=distance,
+            essential_have=ess_have,
+            desirable_have=des_have,
+            english_ok=english_ok,
+            maths_ok=maths_ok,
+            licence_ok=licence_ok,
+            registration_ok=registration_ok,
+            hours_ok=hours_ok,
+            english_can=english_can | english_ok,
+            maths_can=maths_can | maths_ok,
+            licence_can=licence_can | licence_ok,
+            parts=parts,
+            score=score,
+            now=now,
+            after=trainable & ~now,
+            gated=~trainable,
+        )
+
+    # --- matching -------------------------------------------------------------------------
+
+    def match(
+        self,
+        profile: Profile,
+        *,
+        limit: int | None = DEFAULT_LIMIT,
+        include_training: bool = True,
+        include_gated: bool = False,
+        today: date | None = None,
+    ) -> MatchResult:
+        """The best vacancies for ``profile``, sorted by score (ties by vacancy id).
+
+        ``ready="now"`` items need nothing; ``after_training`` items carry the route that
+        closes the gap (only when ``include_training``). With ``include_gated``, vacancies
+        the person cannot reach by training follow, ranked last, with the reasons.
+        Vacancies beyond the travel limit are never returned.
+        """
+        person = self._person(profile, today or date.today())
+        found = self._candidates(person)
+        wanted = found.now | found.after if include_training else found.now
+        ids = self.vacancies.ids
+        items: list[MatchItem] = []
+        dropped = 0
+        for position in _ranked(found.score, np.flatnonzero(wanted), found.rows, ids, limit):
+            item = self._item(person, found, position)
+            if item.ready == "not_eligible":
+                dropped += 1
+                continue
+            items.append(item)
+            if limit is not None and len(items) >= limit:
+                break
+        if include_gated and (limit is None or len(items) < limit):
+            room = None if limit is None else limit - len(items)
+            for position in _ranked(
+                found.score, np.flatnonzero(found.gated), found.rows, ids, room
+            ):
+                items.append(self._item(person, found, position))
+        return MatchResult(
+            items=items,
+            in_range=int(found.rows.size),
+            ready_now=int(found.now.sum()),
+            after_training=int(found.after.sum()) - dropped,
+            not_eligible=int(found.gated.sum()) + dropped,
+        )
+
+    def _item(self, person: _Person, found: Candidates, position: int) -> MatchItem:
+        table = self.vacancies
+        row = int(found.rows[position])
+        skills = table.skills_of(row)
+        missing = [MissingSkill(s, essential) for s, essential in skills if s not in person.skills]
+        missing_requirements = [
+            r for r in table.requirement_strings(row) if not person.held.satisfies(r)
+        ]
+        reasons = self._reasons(person, found, position, missing_requirements)
+        ready: Ready
+        route: Route | None = None
+        if found.now[position]:
+            ready = "now"
+        elif found.after[position]:
+            ready = "after_training"
+            essential = [m.id for m in missing if m.essential]
+            route = self._route(person, essential, missing_requirements)
+            unmet = [r for r in route.uncovered if r in missing_requirements]
+            if unmet:
+                ready = "not_eligible"
+                reasons = [
+                    *reasons,
+                    *(f"no course within reach can be scheduled for {r}" for r in unmet),
+                ]
+            elif route.uncovered:
+                reasons = [
+                    *reasons,
+                    *(f"no course within reach and in time teaches {s}" for s in route.uncovered),
+                ]
+        else:
+            ready = "not_eligible"
+        parts = found.parts
+        return MatchItem(
+            vacancy_id=table.ids[row],
+            title=table.titles[row],
+            employer=table.employers[row],
+            role=table.roles[row],
+            score=float(found.score[position]),
+            parts=Parts(
+                skills=float(parts["skills"][position]),
+                requirements=float(parts["requirements"][position]),
+                distance=float(parts["distance"][position]),
+                pattern=float(parts["pattern"][position]),
+                level=float(parts["level"][position]),
+            ),
+            distance_km=float(found.distance[position]),
+            missing_skills=missing,
+            ready=ready,
+            route=route,
+            reasons=reasons,
+        )
+
+    def _reasons(
+        self, person: _Person, found: Candidates, position: int, missing_requirements: list[str]
+    ) -> list[str]:
+        reasons: list[str] = []
+        row = int(found.rows[position])
+        if not found.hours_ok[position]:
+            hours = float(self.vacancies.hours.view()[row])
+            reasons.append(
+                f"{hours:g} hours a week is more than the {person.profile.hours_per_week:g} "
+                "you can work"
+            )
+        can = {
+            "english": bool(found.english_can[position]),
+            "maths": bool(found.maths_can[position]),
+            "licence": bool(found.licence_can[position]),
+        }
+        for requirement in missing_requirements:
+            kind = requirement.partition(":")[0]
+            if kind == "registration":
+                reasons.append(f"needs {requirement}, which no course can give")
+            elif can.get(kind, False):
+                reasons.append(f"needs {requirement}: a course within reach leads to it")
+            else:
+                reasons.append(
+                    f"needs {requirement}; no course within {person.profile.max_travel_km:g} km "
+                    "leads to it"
+                )
+        return reasons
+
+    # --- routes ---------------------------------------------------------------------------
+
+    def route(
+        self,
+        profile: Profile,
+        missing_skills: Sequence[str],
+        missing_requirements: Sequence[str],
+        *,
+        today: date | None = None,
+    ) -> Route:
+        """The training route for a gap (e.g. to a role profile), from courses within reach."""
+        person = self._person(profile, today or date.today())
+        return self._route(person, list(missing_skills), list(missing_requirements))
+
+    def _route(self, person: _Person, skills: list[str], requirements: list[str]) -> Route:
+        key = (tuple(sorted(skills)), tuple(sorted(normalise_token(r) for r in requirements)))
+        cached = person.routes.get(key)
+        if cached is None:
+            courses = self.route_candidates(person, list(key[0]), list(key[1]))
+            if person.planner is None:
+                person.planner = RoutePlanner(person.profile, person.today)
+            cached = person.planner.plan(key[0], key[1], courses)
+            person.routes[key] = cached
+        return cached
+
+    def _course_stats(self, person: _Person) -> tuple[FloatArray, FloatArray]:
+        """Per course row: the shortest usable run (weeks) and the nearest (km) within reach."""
+        if person._course_weeks is None or person._course_distance is None:
+            reach = self._reach(person)
+            size = len(self.courses.docs)
+            weeks = np.full(size, np.inf)
+            distance = np.full(size, np.inf)
+            course_of = self.courses.run_course.view()[reach.runs]
+            np.minimum.at(weeks, course_of, self.courses.run_weeks.view()[reach.runs])
+            np.minimum.at(distance, course_of, reach.run_distance)
+            person._course_weeks, person._course_distance = weeks, distance
+        return person._course_weeks, person._course_distance
+
+    def route_candidates(
+        self, person: _Person, skills: list[str], requirements: list[str]
+    ) -> list[CourseDoc]:
+        """A few courses within reach per needed skill or requirement, prerequisites included.
+
+        For each target, the courses giving it are grouped by effect (signature and skills
+        taught) and the best ``ROUTE_KEEP_PER_GROUP`` of each group by (shortest run, cost to
+        the person, nearest run) are kept; entry requirements the person lacks become
+        targets of the next round.
+        """
+        chosen: set[int] = set()
+        seen = {("skill", s) for s in skills} | {("grant", r) for r in requirements}
+        frontier = sorted(seen)
+        for _ in range(PREREQUISITE_ROUNDS):
+            following: list[tuple[str, str]] = []
+            for target in frontier:
+                for row in self._target_courses(person, target):
+                    if row in chosen:
+                        continue
+                    chosen.add(row)
+                    entry, _ = self.courses.signatures[int(self.courses.signature.view()[row])]
+                    for requirement in entry:
+                        prerequisite = ("grant", requirement)
+                        if not person.held.satisfies(requirement) and prerequisite not in seen:
+                            seen.add(prerequisite)
+                            following.append(prerequisite)
+            if not following:
+                break
+            frontier = following
+        docs = self.courses.docs
+        return [doc for row in sorted(chosen) if (doc := docs[row]) is not None]
+
+    def _target_courses(self, person: _Person, target: tuple[str, str]) -> list[int]:
+        """The best few reachable courses per effect giving one target (memoised per person)."""
+        cached = person.target_courses.get(target)
+        if cached is not None:
+            return cached
+        rows = self.courses.postings(*target)
+        rows = rows[self._reach(person).mask[rows]]
+        if rows.size == 0:
+            person.target_courses[target] = []
+            return []
+        weeks, distance = self._course_stats(person)
+        effect = self.courses.effect.view()[rows]
+        cost = self.courses.person_cost(rows, person.profile.age)
+        order = np.lexsort((rows, distance[rows], cost, weeks[rows], effect))
+        effect = effect[order]
+        new_group = np.ones(order.size, dtype=np.bool_)
+        new_group[1:] = effect[1:] != effect[:-1]
+        group_start = np.maximum.accumulate(np.where(new_group, np.arange(order.size), 0))
+        keep = (np.arange(order.size) - group_start) < ROUTE_KEEP_PER_GROUP
+        cached = [int(row) for row in rows[order[keep]]]
+        person.target_courses[target] = cached
+        return cached
+
+    # --- what would change -----------------------------------------------------------------
+
+    def blockers(
+        self,
+        profile: Profile,
+        *,
+        radius_km: float,
+        today: date | None = None,
+        max_blockers: int = 3,
+    ) -> Counter[frozenset[str]]:
+        """For vacancies in range not ready now, how many share each small set of blockers.
+
+        A blocker is a missing essential skill (its id) or an unmet trainable requirement
+        (``english:level1``). Vacancies gated by hours or registration, or needing more than
+        ``max_blockers`` things, are left out: no single step can make them ready.
+        """
+        person = self._person(profile, today or date.today(), radius_km)
+        found = self._candidates(person)
+        table = self.vacancies
+        missing_count = table.essential_total.view()[found.rows] - found.essential_have
+        unmet = (~found.english_ok).astype(np.int64) + ~found.maths_ok + ~found.licence_ok
+        near = (
+            ~found.now
+            & found.hours_ok
+            & found.registration_ok
+            & (missing_count + unmet <= max_blockers)
+        )
+        counts: Counter[frozenset[str]] = Counter()
+        for position in np.flatnonzero(near).tolist():
+            row = int(found.rows[position])
+            items = {
+                s for s, essential in table.skills_of(row) if essential and s not in person.skills
+            }
+            items.update(r for r in table.requirement_strings(row) if not person.held.satisfies(r))
+            counts[frozenset(items)] += 1
+        return counts
+
+    def reachable_courses(
+        self, profile: Profile, *, radius_km: float, today: date | None = None
+    ) -> list[CourseDoc]:
+        """Courses with a usable run within ``radius_km`` (or online) starting in time."""
+        floor = start_floor(profile, today or date.today())
+        reach = self.courses.reach(profile.lat, profile.lon, radius_km, floor)
+        docs = self.courses.docs
+        return [doc for row in reach.courses.tolist() if (doc := docs[row]) is not None]
+
+    def courses_for(self, kind: str, key: str) -> IntArray:
+        """Course rows teaching skill ``key`` (``kind="skill"``) or meeting requirement ``key``."""
+        return self.courses.postings(kind, key)
+
+
+def _ranked(
+    score: FloatArray,
+    positions: IntArray,
+    rows: IntArray,
+    ids: Sequence[str],
+    limit: int | None,
+) -> Iterable[int]:
+    """Positions in order of score (highest first), ties by vacancy id; lazily widened.
+
+    Only the top slice is sorted (``np.partition`` then a sort of the few kept, all ties at
+    the cut included); if the caller wants more than that, the whole rest is sorted.
+    """
+    if positions.size == 0:
+        return
+    first = positions.size if limit is None else min(positions.size, limit + 16)
+    scores = score[positions]
+    if first < positions.size:
+        cut = np.partition(-scores, first - 1)[first - 1]
+        head = positions[-scores <= cut]
+    else:
+        head = positions
+    ordered = sorted(head.tolist(), key=lambda p: (-float(score[p]), ids[int(rows[p])]))
+    yield from ordered
+    if head.size < positions.size:
+        done = set(ordered)
+        rest = [p for p in positions.tolist() if p not in done]
+        yield from sorted(rest, key=lambda p: (-float(score[p]), ids[int(rows[p])]))

@@ -1,0 +1,229 @@
+"""Keeping a matching process's in-memory index current: snapshot, then tail the event streams.
+
+On start the keeper reads the vacancies and training services' snapshots (through their
+clients: ASGI in embedded mode, HTTP in distributed mode), builds the ``MatchIndex``, then
+applies ``vacancy.*`` and ``course.*`` events from the stream positions the snapshots gave. The
+index is read by request threads and written by the event task, so both hold one lock; each
+write is a small upsert, each read a vectorised match.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import httpx
+import structlog
+
+from services.common.errors import UpstreamUnavailable
+from services.common.events import Event, EventBus
+from services.common.snapshots import read_snapshot
+from services.matching.engine import (
+    CourseDoc,
+    MatchIndex,
+    PresentationDoc,
+    Requirements,
+    VacancyDoc,
+)
+
+log = structlog.get_logger("routeway.matching.index")
+
+T = TypeVar("T")
+VACANCY_STREAM = "vacancies"
+COURSE_STREAM = "courses"
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def vacancy_doc(data: dict[str, Any]) -> VacancyDoc | None:
+    """The index's view of a vacancy event, or ``None`` when it cannot be matched (closed, no place)."""
+    if data.get("status") != "open" or data.get("lat") is None or data.get("lon") is None:
+        return None
+    skills = data.get("skills") or []
+    req = data.get("requirements") or {}
+    licence = req.get("licence_category") or ("B" if req.get("driving_licence") else None)
+    return VacancyDoc(
+        id=str(data["id"]),
+        title=str(data.get("title") or ""),
+        employer=str(data.get("employer") or ""),
+        role=data.get("role"),
+        lat=float(data["lat"]),
+        lon=float(data["lon"]),
+        essential_skills=sorted({s["id"] for s in skills if s.get("essential", True)}),
+        desirable_skills=sorted({s["id"] for s in skills if not s.get("essential", True)}),
+        requirements=Requirements(
+            dbs=req.get("dbs"),
+            driving_licence=licence,
+            english_level=req.get("english_level"),
+            maths_level=req.get("maths_level"),
+            registration=req.get("registration"),
+        ),
+        hours_per_week=data.get("hours_per_week"),
+        working_pattern=list(data.get("working_pattern") or []),
+        band=data.get("band"),
+        entry_level=bool(data.get("entry_level", True))
+        if data.get("entry_level") is not None
+        else True,
+        closing_date=_date(data.get("closing_date")),
+        region=data.get("region"),
+    )
+
+
+def course_doc(data: dict[str, Any]) -> CourseDoc | None:
+    """The index's view of a course event, or ``None`` when it is closed."""
+    if data.get("status", "open") != "open":
+        return None
+    provider = data.get("provider") or {}
+    entry = [r["code"] for r in data.get("entry_requirements") or [] if r.get("code")]
+    return CourseDoc(
+        id=str(data["id"]),
+        title=str(data.get("title") or ""),
+        provider_name=str(provider.get("name") or ""),
+        qualification_type=str(data.get("qualification_type") or "other"),
+        level=data.get("level"),
+        skills_taught=list(data.get("skills") or []),
+        grants=list(data.get("grants") or []),
+        entry_requirements=entry,
+        presentations=[
+            PresentationDoc(
+                start_date=_date(p.get("start_date")),
+                end_date=_date(p.get("end_date")),
+                duration_weeks=p.get("duration_weeks")
+                if p.get("duration_weeks") is not None
+                else data.get("duration_weeks"),
+                lat=p.get("lat") if p.get("lat") is not None else data.get("lat"),
+                lon=p.get("lon") if p.get("lon") is not None else data.get("lon"),
+                attendance=p.get("attendance"),
+                mode=p.get("mode"),
+            )
+            for p in data.get("presentations") or []
+        ],
+        cost=float(data.get("cost") or 0.0),
+        funding=data.get("funding"),
+        hours_per_week=data.get("hours_per_week"),
+        leads_to=list(data.get("leads_to") or []),
+    )
+
+
+class IndexKeeper:
+    """The process's match index, its build state, and the task that keeps it current."""
+
+    def __init__(
+        self, vacancies: httpx.AsyncClient | None, training: httpx.AsyncClient | None, secret: str
+    ) -> None:
+        self.index = MatchIndex()
+        self.lock = threading.RLock()
+        self.vacancies = vacancies
+        self.training = training
+        self.secret = secret
+        self.ready = asyncio.Event()
+        self.positions: dict[str, str] = {VACANCY_STREAM: "0-0", COURSE_STREAM: "0-0"}
+        self.build_seconds: float | None = None
+        self.applied = 0
+
+    async def wait_ready(self, timeout_s: float = 30.0) -> None:
+        """Wait for the first build; 503 when the services have not answered in time."""
+        if self.ready.is_set():
+            return
+        try:
+            await asyncio.wait_for(self.ready.wait(), timeout_s)
+        except TimeoutError:
+            raise UpstreamUnavailable(
+                "matching", "The match index is still being built; retry shortly."
+            ) from None
+
+    def read(self, fn: Callable[[MatchIndex], T]) -> T:
+        """Run ``fn`` on the index under the lock (from a worker thread)."""
+        with self.lock:
+            return fn(self.index)
+
+    def apply(self, stream: str, event: Event) -> None:
+        """Apply one vacancy or course event (idempotent)."""
+        with self.lock:
+            if stream == VACANCY_STREAM:
+                doc = vacancy_doc(event.data)
+                if doc is None:
+                    self.index.remove_vacancy(event.key)
+                else:
+                    self.index.upsert_vacancy(doc)
+            else:
+                course = course_doc(event.data)
+                if course is None:
+                    self.index.remove_course(event.key)
+                else:
+                    self.index.upsert_course(course)
+            self.applied += 1
+
+    async def _snapshot(
+        self,
+        client: httpx.AsyncClient | None,
+        path: str,
+        convert: Callable[[dict[str, Any]], T | None],
+    ) -> tuple[list[T], str]:
+        if client is None:
+            return [], "0-0"
+        pages, position = await read_snapshot(client, path, self.secret)
+        docs: list[T] = []
+        async for items in pages:
+            docs.extend(d for d in map(convert, items) if d is not None)
+        return docs, position
+
+    async def rebuild(self) -> None:
+        """Build the index from the services' snapshots and remember where to tail from."""
+        started = time.perf_counter()
+        vacancies, v_pos = await self._snapshot(
+            self.vacancies, "/internal/snapshot/vacancies", vacancy_doc
+        )
+        courses, c_pos = await self._snapshot(
+            self.training, "/internal/snapshot/courses", course_doc
+        )
+        index = MatchIndex()
+        await asyncio.to_thread(index.build, vacancies, courses)
+        with self.lock:
+            self.index = index
+            self.positions = {VACANCY_STREAM: v_pos, COURSE_STREAM: c_pos}
+        self.build_seconds = round(time.perf_counter() - started, 3)
+        self.ready.set()
+        log.info(
+            "index_built",
+            vacancies=len(vacancies),
+            courses=len(courses),
+            seconds=self.build_seconds,
+        )
+
+    async def run(self, bus: EventBus, stop: asyncio.Event) -> None:
+        """Rebuild (retrying until the services answer), then tail both streams until ``stop``."""
+        while not stop.is_set():
+            try:
+                await self.rebuild()
+                break
+            except (httpx.HTTPError, OSError) as exc:
+                log.warning("index_snapshot_failed", error=type(exc).__name__)
+                await asyncio.sleep(1.0)
+        while not stop.is_set():
+            moved = False
+            for stream in (VACANCY_STREAM, COURSE_STREAM):
+                try:
+                    batch = await bus.read_after(
+                        stream, self.positions[stream], count=500, block_ms=0
+                    )
+                except Exception as exc:  # the bus is away: keep serving what we have, retry
+                    log.warning("index_tail_failed", stream=stream, error=type(exc).__name__)
+                    batch = []
+                for delivery in batch:
+                    self.apply(stream, delivery.event)
+                    self.positions[stream] = delivery.position
+                moved = moved or bool(batch)
+            if not moved:
+                await asyncio.sleep(0.1)

@@ -1,0 +1,233 @@
+"""``extract(text, title)``: skills with evidence, role, SOC 2020 code, sector, entry level
+and requirements from one job advert.
+
+Input may be plain text, HTML or escaped HTML; evidence offsets always index the original
+``text``. Titles decide the SOC code through ordered rules (:mod:`titles`); a small linear
+classifier covers the rest. Skills come from longest-phrase matching against the taxonomy
+(:mod:`matcher`), requirements from regular expressions (:mod:`requirements`). The
+function never raises on odd input: junk yields an empty, low-confidence extraction.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from services.taxonomy.classifier import load_classifier
+from services.taxonomy.loader import Taxonomy, load_taxonomy
+from services.taxonomy.matcher import find_skills
+from services.taxonomy.models import Extraction, Requirements, RoleGuess, Sector
+from services.taxonomy.requirements import detect_requirements
+from services.taxonomy.textview import build_view, plain_view
+from services.taxonomy.titles import clean_title, soc_from_title
+
+MAX_TEXT = 200_000
+
+REGULATOR_BY_SOC: dict[str, str] = {
+    **dict.fromkeys(("2231", "2232", "2233", "2234", "2235", "2236", "2237"), "NMC"),
+    **dict.fromkeys(("2211", "2212"), "GMC"),
+    **dict.fromkeys(("2221", "2222", "2223", "2225", "2254", "2255", "2256", "2229"), "HCPC"),
+    "2461": "SWE",
+    "2251": "GPhC",
+    "3212": "GPhC",
+    "2253": "GDC",
+    "2252": "GOC",
+    "3211": "GOC",
+}
+_NOT_ENTRY_SOC_PREFIXES = ("1", "2")
+_BAND = re.compile(r"\bband\s*([1-9])\b", re.IGNORECASE)
+_AFC_BAND = re.compile(
+    r"\bagenda\s+for\s+change\s+band\s*([1-9])|\bafc\s+band\s*([1-9])", re.IGNORECASE
+)
+_REGISTRATION_WORDS = re.compile(
+    r"\bregistration\b|\bregistered\s+(?:with|nurse|midwife|practitioner|professional|paramedic|pharmacist|general|mental|sick|children|learning|health|social)|\bregistrant\b|\bpin\b|\bnmc\b|\bhcpc\b|\bgmc\b|\bgphc\b|\bgdc\b",
+)
+_APPRENTICE = re.compile(r"apprentice|apprenticeship", re.IGNORECASE)
+_SENIOR_TITLE = re.compile(
+    r"\b(?:manager|director|head of|consultant|chief|lead|principal|specialist|advanced|registrar|doctor)\b",
+    re.IGNORECASE,
+)
+_HOSPITAL_CONTEXT = re.compile(
+    r"\b(?:ward|hospital|clinical|patients?|nhs\s+(?:foundation\s+)?trust|inpatient|theatre)\b",
+    re.IGNORECASE,
+)
+_MENTAL_HEALTH = re.compile(r"mental health|cmht|psychiatr|psychosis|crisis", re.IGNORECASE)
+_NHS_WORDS = frozenset(
+    {"nhs", "trust", "afc", "hospital", "ccg", "surgery", "clinic", "ward", "gp", "icb", "pcn"}
+)
+_SOCIAL_WORDS = frozenset({"domiciliary", "homecare", "resident", "cqc", "carer", "supported"})
+_SOCIAL_PHRASES = (
+    "care home",
+    "nursing home",
+    "residential home",
+    "home care",
+    "social care",
+    "service user",
+    "care provider",
+    "care agency",
+    "live-in",
+    "care package",
+    "supported living",
+)
+
+
+def _band(title: str, plain: str) -> int | None:
+    for source in (title, plain[:6000]):
+        match = _BAND.search(source)
+        if match:
+            return int(match.group(1))
+    match = _AFC_BAND.search(plain)
+    if match:
+        return int(match.group(1) or match.group(2))
+    return None
+
+
+def _context_soc(title: str, plain: str) -> str | None:
+    low = title.lower()
+    if "co-ordinator" in low or "coordinator" in low:
+        return "2235" if _MENTAL_HEALTH.search(plain) else "6136"
+    if "support worker" in low or "support assistant" in low:
+        return "6131" if len(_HOSPITAL_CONTEXT.findall(plain)) >= 3 else "6135"
+    return None
+
+
+def _classify_soc(title: str, plain: str) -> tuple[str | None, float]:
+    code, matched = soc_from_title(title) if title else (None, False)
+    if code:
+        return code, 0.95
+    if title:
+        context = _context_soc(title, plain)
+        if context:
+            return context, 0.7
+    classifier = load_classifier()
+    if classifier is None or not (title or plain.strip()):
+        return None, 0.0
+    predicted, confidence = classifier.predict(title, plain)
+    return predicted, confidence * (0.9 if matched else 1.0)
+
+
+@functools.cache
+def _role_names(taxonomy: Taxonomy) -> tuple[tuple[str, str, str], ...]:
+    """``(" normalised title words ", role id, role SOC code)`` for every role title."""
+    names: list[tuple[str, str, str]] = []
+    for role in taxonomy.roles:
+        for name in (role.title, *role.alt_titles):
+            words = " ".join(re.findall(r"[a-z0-9]+", re.sub(r"\(.*?\)", " ", name).lower()))
+            if words:
+                names.append((f" {words} ", role.id, role.soc_code))
+    return tuple(names)
+
+
+def _guess_role(taxonomy: Taxonomy, title: str, soc_code: str | None) -> RoleGuess | None:
+    if not title:
+        return None
+    norm_title = " " + " ".join(re.findall(r"[a-z0-9]+", clean_title(title).lower())) + " "
+    best: tuple[int, int, str] | None = None
+    for words, role_id, role_soc in _role_names(taxonomy):
+        if words in norm_title:
+            key = (int(role_soc == soc_code), len(words) - 2, role_id)
+            if best is None or key > best:
+                best = key
+    if best is None:
+        return None
+    soc_match, length, role_id = best
+    confidence = min(0.95, 0.55 + 0.02 * length) if soc_match else 0.4
+    if confidence < 0.5:
+        return None
+    return RoleGuess(id=role_id, confidence=round(confidence, 3))
+
+
+def _sector(norms: frozenset[str], plain: str, role_sector: str | None) -> Sector:
+    nhs = len(norms & _NHS_WORDS) + (2 if "agenda for change" in plain else 0)
+    social = len(norms & _SOCIAL_WORDS) + sum(1 for phrase in _SOCIAL_PHRASES if phrase in plain)
+    if role_sector == "social_care" and social >= nhs:
+        return "social_care"
+    if social > nhs and social >= 2:
+        return "social_care"
+    if nhs:
+        return "nhs"
+    if social:
+        return "social_care"
+    if role_sector == "nhs":
+        return "nhs"
+    return "other"
+
+
+def _entry_level(taxonomy: Taxonomy, title: str, plain: str, soc_code: str | None) -> bool:
+    if title and _APPRENTICE.search(title):
+        return True
+    group = taxonomy.get_soc(soc_code) if soc_code else None
+    professional = soc_code is not None and soc_code.startswith(_NOT_ENTRY_SOC_PREFIXES)
+    band = _band(title, plain)
+    if band is not None and not professional:
+        return band <= 4
+    if group is not None:
+        if (
+            group.typically_entry_level
+            and title
+            and _SENIOR_TITLE.search(title)
+            and not group.code.startswith(("6", "9"))
+        ):
+            return False
+        return group.typically_entry_level
+    if band is not None:
+        return band <= 4
+    return False
+
+
+def extract(text: str, title: str | None = None) -> Extraction:
+    """Read one advert: skills with evidence, role, SOC code, sector, entry level, requirements."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    title = title if isinstance(title, str) else ""
+    taxonomy = load_taxonomy()
+    # only a prefix of very long input is analysed; offsets into it are offsets into ``text``
+    view = build_view(text[:MAX_TEXT])
+    title_plain = " ".join(plain_view(title).split())
+    skills = find_skills(view)
+    soc_code, _confidence = _classify_soc(title_plain, view.lower)
+    role = _guess_role(taxonomy, title_plain, soc_code)
+    role_profile = taxonomy.get_role(role.id) if role else None
+    entry = _entry_level(taxonomy, title_plain, view.lower, soc_code)
+    requirements = detect_requirements(view.lower, entry_level_role=entry)
+    registration = requirements.registration
+    if registration is None and not entry and _REGISTRATION_WORDS.search(view.lower):
+        if soc_code in REGULATOR_BY_SOC:
+            registration = REGULATOR_BY_SOC[soc_code]
+        elif role_profile is not None and role_profile.requirements.registration:
+            registration = role_profile.requirements.registration
+    driving = requirements.driving_licence
+    category = requirements.licence_category
+    if (
+        role_profile is not None
+        and role_profile.requirements.driving_licence
+        and role_profile.id
+        in {
+            "driver",
+            "ambulance-care-assistant",
+            "emergency-care-assistant",
+        }
+    ):
+        driving = True
+        category = (
+            category if category and category != "B" else role_profile.requirements.driving_licence
+        )
+    requirements = Requirements(
+        driving_licence=driving,
+        licence_category=category if driving else None,
+        dbs=requirements.dbs,
+        english_level=requirements.english_level,
+        maths_level=requirements.maths_level,
+        registration=registration,
+        experience_essential=requirements.experience_essential,
+    )
+    norms = frozenset(token.norm for token in view.tokens)
+    sector = _sector(norms, view.lower, role_profile.sector if role_profile else None)
+    return Extraction(
+        skills=skills,
+        role=role,
+        soc_code=soc_code,
+        sector=sector,
+        entry_level=entry,
+        requirements=requirements,
+    )

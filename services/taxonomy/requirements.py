@@ -1,0 +1,198 @@
+"""Reading checks and qualifications (driving licence, DBS, English/maths, registration,
+essential experience) from the plain view of an advert with regular expressions.
+
+Mentions inside "desirable" context do not count as requirements. Registration comes from
+an explicit regulator mention; callers add the regulator implied by a registered
+profession's SOC code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from services.taxonomy.models import Requirements
+
+_FLAGS = 0
+_DRIVING = re.compile(
+    r"driv(?:ing|er'?s?)\s+licen[cs]e|full\s+(?:uk\s+|clean\s+|valid\s+|manual\s+)*licen[cs]e|"
+    r"(?:access\s+to|use\s+of|own)\s+(?:a\s+|your\s+own\s+)?(?:car|vehicle|transport)\b|"
+    r"\bcar\s+(?:driver|owner|user)\b|(?:ability|able|willing)\s+to\s+drive|must\s+(?:be\s+able\s+to\s+)?drive|"
+    r"business\s+(?:car\s+)?insurance|\bdriver\s+(?:is\s+)?essential|\bcategory\s+(?:b|c1|d1|c|d)\b|"
+    r"\b(?:c1|d1)\s+(?:licen[cs]e|entitlement|category)",
+    _FLAGS,
+)
+_NO_DRIVING = re.compile(
+    r"non[-\s]?drivers?|driv(?:ing|er'?s?)\s+licen[cs]e\s+(?:is\s+)?not\s+(?:essential|required|necessary)|"
+    r"no\s+(?:need\s+for\s+a\s+)?driving\s+licen[cs]e|(?:do\s+not|don'?t)\s+need\s+(?:to\s+drive|a\s+(?:driving\s+)?licen[cs]e)",
+    _FLAGS,
+)
+_CATEGORY = re.compile(r"\b(?:category|cat\.?)\s*(c1e|d1e|c1|d1|be|c|d|b)\b|\b(c1|d1)\b", _FLAGS)
+_DBS = re.compile(
+    r"\bdbs\b|disclosure\s+(?:and|&)\s+barring|\bcrb\b|criminal\s+records?\s+(?:check|disclosure|bureau)|"
+    r"rehabilitation\s+of\s+offenders|disclosure\s+check|police\s+check|barred\s+list",
+    _FLAGS,
+)
+_DBS_LEVEL = re.compile(r"\b(enhanced|standard|basic)\b", _FLAGS)
+_ENGLISH = re.compile(r"\benglish\b|\bliteracy\b", _FLAGS)
+_MATHS = re.compile(r"\bmaths?\b|\bmathematics\b|\bnumeracy\b|application\s+of\s+number", _FLAGS)
+_LEVEL2 = re.compile(
+    r"\bgcses?\b|\bo[-\s]?levels?\b|grade\s+(?:[a-c]|[4-9])\b|level\s*2\b|l2\b|\bigcse\b|a\*?\s*-\s*c\b|9\s*-\s*4\b",
+    _FLAGS,
+)
+_LEVEL1 = re.compile(r"level\s*1\b|\bl1\b|functional\s+skills", _FLAGS)
+_ENTRY3 = re.compile(r"entry\s*(?:level\s*)?3\b", _FLAGS)
+_REGULATORS = (
+    ("NMC", re.compile(r"\bnmc\b|nursing\s+(?:and|&)\s+midwifery\s+council", _FLAGS)),
+    (
+        "HCPC",
+        re.compile(r"\bhcpc\b|\bhpc\b|health\s+(?:and|&)\s+care\s+professions?\s+council", _FLAGS),
+    ),
+    ("GMC", re.compile(r"\bgmc\b|general\s+medical\s+council", _FLAGS)),
+    ("GPhC", re.compile(r"\bgphc\b|general\s+pharmaceutical\s+council", _FLAGS)),
+    ("GDC", re.compile(r"\bgdc\b|general\s+dental\s+council", _FLAGS)),
+    ("GOC", re.compile(r"\bgoc\b|general\s+optical\s+council", _FLAGS)),
+    ("SWE", re.compile(r"social\s+work\s+england|\bhcpc\b.{0,40}social\s+work", _FLAGS)),
+    ("UKCP", re.compile(r"\bukcp\b|\bbacp\b\s+accredit|\bbabcp\b", _FLAGS)),
+)
+_REG_CONTEXT = re.compile(
+    r"regist|\bpin\b|licen[cs]e\s+to\s+practi|\bnmc\b|\bhcpc\b|\bgmc\b|\bgphc\b|\bgdc\b", _FLAGS
+)
+_REG_STRONG = re.compile(r"must|essential|required|current|valid|active|live|full", _FLAGS)
+_EXPERIENCE = re.compile(r"\bexperience[ds]?\b", _FLAGS)
+_EXP_NEGATIVE = re.compile(
+    r"no\s+(?:previous\s+|prior\s+|formal\s+|care\s+|relevant\s+)?experience|experience\s+(?:is\s+)?not\s+(?:essential|required|necessary|needed)|"
+    r"without\s+(?:previous\s+|prior\s+)?experience|(?:do\s+not|don'?t)\s+need\s+(?:any\s+)?(?:previous\s+)?experience|"
+    r"experience\s+(?:is\s+)?(?:desirable|preferred|an\s+advantage|advantageous|helpful|beneficial)|"
+    r"(?:full|comprehensive)\s+training\s+(?:will\s+be\s+|is\s+)?(?:given|provided)",
+    _FLAGS,
+)
+_EXP_POSITIVE = re.compile(
+    r"essential|required|must|necessary|need\s+to\s+have|proven|demonstrable|demonstrated|significant|substantial|"
+    r"extensive|previous|prior|recent|minimum\s+of|\d+\s*(?:\+\s*)?(?:years?|months?)|considerable|experienced",
+    _FLAGS,
+)
+_DESIRABLE = re.compile(
+    r"desirable|advantage|preferred|preferable|beneficial|ideally|not\s+essential|an\s+asset",
+    _FLAGS,
+)
+_REG_KEYS = ("regist", "pin", "licen", "nmc", "hcpc", "gmc", "gphc", "gdc")
+_ESSENTIAL_WORD = re.compile(r"essential|must|required")
+_SEGMENT_SPLIT = re.compile(r"\n|(?<=[.;!?])\s")
+
+
+def _segments(plain: str) -> list[str]:
+    return [seg for seg in _SEGMENT_SPLIT.split(plain) if seg.strip()]
+
+
+def _level_near(segment: str, subject: re.Pattern[str]) -> str | None:
+    best: str | None = None
+    for match in subject.finditer(segment):
+        window = segment[max(0, match.start() - 90) : match.end() + 90]
+        if _ENTRY3.search(window):
+            level = "entry3"
+        elif _LEVEL2.search(window):
+            level = "level2"
+        elif _LEVEL1.search(window):
+            level = "level1"
+        else:
+            continue
+        if best is None or ("entry3", "level1", "level2").index(level) > (
+            "entry3",
+            "level1",
+            "level2",
+        ).index(best):
+            best = level
+    return best
+
+
+def _essential_segments(plain: str) -> list[str]:
+    """Segments not in a "Desirable" column or sentence."""
+    out: list[str] = []
+    in_desirable = False
+    for segment in _segments(plain):
+        head = segment.strip().lower().rstrip(":")
+        if head in {"desirable", "desirable criteria", "desirable:"}:
+            in_desirable = True
+            continue
+        if head in {"essential", "essential criteria", "essential:"}:
+            in_desirable = False
+            continue
+        if in_desirable:
+            continue
+        if _DESIRABLE.search(segment) and not _ESSENTIAL_WORD.search(segment):
+            continue
+        out.append(segment)
+    return out
+
+
+def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
+    """Requirements stated in ``plain``: the LOWER-CASED plain view of an advert."""
+    segments = _essential_segments(plain)
+    joined = "\n".join(segments)
+    driving = bool(_DRIVING.search(joined)) and not _NO_DRIVING.search(plain)
+    category: str | None = None
+    if driving:
+        for match in _CATEGORY.finditer(joined):
+            found = (match.group(1) or match.group(2) or "").upper()
+            if found and found != "B":
+                category = found
+                break
+        category = category or "B"
+    dbs: str | None = None
+    for match in _DBS.finditer(plain):
+        window = plain[max(0, match.start() - 80) : match.end() + 80]
+        level = _DBS_LEVEL.search(window)
+        found = level.group(1).lower() if level else "standard"
+        if dbs is None or ("basic", "standard", "enhanced").index(found) > (
+            "basic",
+            "standard",
+            "enhanced",
+        ).index(dbs):
+            dbs = found
+    english = maths = None
+    for match in _ENGLISH.finditer(joined):
+        english = _max_level(english, _level_near(_line_at(joined, match.start()), _ENGLISH))
+    for match in _MATHS.finditer(joined):
+        maths = _max_level(maths, _level_near(_line_at(joined, match.start()), _MATHS))
+    registration: str | None = None
+    for segment in joined.split("\n"):
+        if not any(key in segment for key in _REG_KEYS):
+            continue
+        if entry_level_role and not _REG_STRONG.search(segment):
+            continue
+        for body, pattern in _REGULATORS:
+            if pattern.search(segment):
+                registration = body
+                break
+        if registration:
+            break
+    experience = False
+    if not _EXP_NEGATIVE.search(plain):
+        for match in _EXPERIENCE.finditer(joined):
+            if _EXP_POSITIVE.search(_line_at(joined, match.start())):
+                experience = True
+                break
+    return Requirements(
+        driving_licence=driving,
+        licence_category=category,
+        dbs=dbs,
+        english_level=english,
+        maths_level=maths,
+        registration=registration,
+        experience_essential=experience,
+    )
+
+
+def _line_at(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _max_level(a: str | None, b: str | None) -> str | None:
+    order = ("entry3", "level1", "level2")
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if order.index(a) >= order.index(b) else b

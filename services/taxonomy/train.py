@@ -1,0 +1,127 @@
+"""Train the SOC classifier: ``python -m services.taxonomy.train [--data PATH] [--out PATH]``.
+
+Reads the real NHS Jobs adverts (``../shared/data/nhs_jobs/nhs_jobs_2020_jobposting.jsonl.gz``),
+keeps only adverts OUTSIDE the evaluation pool (``sha256(source_file) % 10 != 0``), labels
+them weakly with the title rules, and fits a TF-IDF + linear SVM on title + text. Fixed
+seeds and sorted input make the result deterministic. The adverts themselves are never
+written anywhere; only the fitted model is saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from services.taxonomy.classifier import MODEL_PATH, model_input
+from services.taxonomy.textview import plain_view
+from services.taxonomy.titles import soc_from_title
+
+DEFAULT_DATA = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "data"
+    / "nhs_jobs"
+    / "nhs_jobs_2020_jobposting.jsonl.gz"
+)
+MIN_EXAMPLES = 5
+SEED = 20201130
+
+
+def in_eval_pool(source_file: str) -> bool:
+    """True for adverts reserved for evaluation (never train or tune on them)."""
+    return int(hashlib.sha256(source_file.encode()).hexdigest(), 16) % 10 == 0
+
+
+def read_adverts(path: Path) -> Iterator[dict[str, str]]:
+    """``title``, ``description`` and ``source_file`` of each advert in the gzipped JSONL file."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            yield {
+                "title": str(record.get("title") or ""),
+                "description": str(record.get("description") or ""),
+                "source_file": str(record.get("source_file") or ""),
+            }
+
+
+def weak_examples(path: Path) -> tuple[list[str], list[str]]:
+    """Model inputs and weak SOC labels for training-pool adverts a title rule recognises."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for advert in sorted(read_adverts(path), key=lambda a: a["source_file"]):
+        if not advert["source_file"] or in_eval_pool(advert["source_file"]):
+            continue
+        code, _ = soc_from_title(advert["title"])
+        if not code:
+            continue
+        plain = " ".join(plain_view(advert["description"]).split())
+        texts.append(model_input(advert["title"], plain))
+        labels.append(code)
+    counts = Counter(labels)
+    keep = [i for i, label in enumerate(labels) if counts[label] >= MIN_EXAMPLES]
+    return [texts[i] for i in keep], [labels[i] for i in keep]
+
+
+def train(data: Path, out: Path) -> dict[str, float]:
+    """Fit and save the classifier; returns held-out accuracy figures (training pool only)."""
+    import joblib
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.model_selection import train_test_split
+    from sklearn.svm import LinearSVC
+
+    texts, labels = weak_examples(data)
+    x_train, x_test, y_train, y_test = train_test_split(
+        texts, labels, test_size=0.1, random_state=SEED, stratify=labels
+    )
+
+    def fit(xs: list[str], ys: list[str]) -> tuple[TfidfVectorizer, LinearSVC]:
+        vectorizer = TfidfVectorizer(
+            lowercase=True,
+            ngram_range=(1, 2),
+            min_df=3,
+            max_features=12000,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        matrix = vectorizer.fit_transform(xs)
+        model = LinearSVC(C=0.5, random_state=SEED)
+        model.fit(matrix, ys)
+        model.coef_ = model.coef_.astype(np.float32)
+        return vectorizer, model
+
+    vectorizer, model = fit(x_train, y_train)
+    accuracy = float(np.mean(model.predict(vectorizer.transform(x_test)) == np.asarray(y_test)))
+    vectorizer, model = fit(texts, labels)
+    vectorizer.stop_words_ = None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(
+        {"vectorizer": vectorizer, "model": model, "classes": list(model.classes_)}, out, compress=3
+    )
+    return {
+        "examples": float(len(texts)),
+        "classes": float(len(model.classes_)),
+        "holdout_accuracy": accuracy,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args()
+    if not args.data.exists():
+        raise SystemExit(f"advert file {args.data} is absent")
+    figures = train(args.data, args.out)
+    size = args.out.stat().st_size
+    print(json.dumps({**figures, "model_bytes": size, "path": str(args.out)}))
+
+
+if __name__ == "__main__":
+    main()
