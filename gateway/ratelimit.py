@@ -294,7 +294,10 @@ class FallbackRateLimiter:
         self._down_since = None
 
     async def hit(self, key: str) -> RateDecision:
-        if self._down_since is None or self._clock() >= self._next_try:
+        probe = self._down_since is not None and self._clock() >= self._next_try
+        if probe:  # this request tries Redis; the others keep to the fallback meanwhile
+            self._next_try = self._clock() + self.retry_s
+        if self._down_since is None or probe:
             try:
                 decision = await self.primary.hit(key)
             except Exception as exc:
@@ -309,9 +312,7 @@ class FallbackRateLimiter:
     async def health(self) -> str:
         try:
             await self.primary.ping()
-        except Exception as exc:
-            if not _redis_failure(exc):
-                raise
+        except Exception as exc:  # whatever stops Redis answering, requests use the fallback
             self._failed(exc)
             return DEGRADED
         self._recovered()

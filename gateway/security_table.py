@@ -88,8 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         found = extract_section(args.check.read_text(encoding="utf-8"))
         if found != section(table):
-            print(f"{args.check}: the endpoint-role table differs from gateway.policy.RULES; "
-                  "run `python -m gateway.security_table --write` on it.", file=sys.stderr)
+            print(
+                f"{args.check}: the endpoint-role table differs from gateway.policy.RULES; "
+                "run `python -m gateway.security_table --write` on it.",
+                file=sys.stderr,
+            )
             return 1
         return 0
     sys.stdout.write(table)

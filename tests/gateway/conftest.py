@@ -3,7 +3,10 @@
 ``serve(app)`` starts uvicorn in a thread on a port the OS picks and returns an ``Upstream``
 whose ``stop()`` really closes the port, so a test can stop a service behind the gateway.
 The apps: ``EchoApp`` answers every request with the headers it received (and counts them),
-``SlowApp`` holds each request until released, ``FailingApp`` answers 500.
+``SlowApp`` holds each request until released, ``FailingApp`` answers 500. Each counts only
+public ``/v1`` requests (what the gateway proxies); anything else (``/readyz``, the
+``/internal/...`` snapshots an embedded matching service may ask a remote vacancies service
+for) gets a quick answer and is not counted.
 """
 
 from __future__ import annotations
@@ -42,6 +45,18 @@ async def _drain(receive: Any) -> None:
             return
 
 
+async def _not_public(scope: Scope, send: Any) -> bool:
+    """Answer a request outside ``/v1`` at once (ok for ``/readyz``, else 404); True if it was."""
+    path = scope["path"]
+    if path.startswith("/v1/") or path == "/v1":
+        return False
+    if path == "/readyz":
+        await _respond(send, 200, {"status": "ok", "checks": {}})
+    else:
+        await _respond(send, 404, {"detail": "not here"})
+    return True
+
+
 class EchoApp:
     """Answers ``{"method", "path", "query", "headers"}``; ``/readyz`` answers ok."""
 
@@ -53,8 +68,7 @@ class EchoApp:
         if scope["type"] != "http":
             return
         await _drain(receive)
-        if scope["path"] == "/readyz":
-            await _respond(send, 200, {"status": "ok", "checks": {}})
+        if await _not_public(scope, send):
             return
         self.hits += 1
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
@@ -80,10 +94,10 @@ class SlowApp:
         if scope["type"] != "http":
             return
         await _drain(receive)
+        if await _not_public(scope, send):
+            return
         self.hits += 1
-        deadline = time.monotonic() + 30
-        while not self.release.is_set() and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        await asyncio.to_thread(self.release.wait, 30)
         await _respond(send, 200, {"late": True})
 
 
@@ -97,8 +111,10 @@ class FailingApp:
         if scope["type"] != "http":
             return
         await _drain(receive)
+        if await _not_public(scope, send):
+            return
         self.hits += 1
-        await _respond(send, 500, {"detail": "broken at http://10.0.0.7:9000/internal"})
+        await _respond(send, 500, {"detail": "failed"})
 
 
 @dataclass

@@ -53,7 +53,7 @@ def _assert_names_the_service(response, status: int, upstream_url: str) -> dict:
     assert body["service"] == "vacancies"
     assert "vacancies" in body["detail"]
     port = upstream_url.rsplit(":", 1)[1]
-    assert upstream_url not in response.text and port not in response.text
+    assert upstream_url not in response.text and f":{port}" not in response.text
     assert "Traceback" not in response.text
     return body
 
