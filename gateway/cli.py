@@ -219,28 +219,29 @@ def _engine_for(service: ServiceName) -> Engine:
     return engine
 
 
-@ingest_app.command("vacancies")
-def ingest_vacancies(
-    file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Feed file (.gz is read as gzip).")
-    ],
-    source: Annotated[str, typer.Option(help="Source name: the feed's namespace of ids.")],
-    format: Annotated[str, typer.Option(help="jobposting-jsonld | nhs-jobs-xml | csv")],
-    mode: Annotated[
-        str, typer.Option(help="delta, or snapshot to close what the feed omits.")
-    ] = "delta",
+FeedFile = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="Feed file (.gz is read as gzip).")
+]
+SourceOption = Annotated[str, typer.Option(help="Source name: the feed's namespace of ids.")]
+ModeOption = Annotated[str, typer.Option(help="delta, or snapshot to close what the feed omits.")]
+
+
+def _ingest_file_into(
+    service: ServiceName, file: Path, source: str, format: str, mode: str
 ) -> None:
-    """Stream a vacancy feed file through the same ingest code as the API, with progress."""
+    """Stream ``file`` into ``service``'s ingest code with a progress bar, then print the run."""
+    from services.training import service as training
     from services.vacancies import service as vacancies
 
-    engine = _engine_for("vacancies")
+    ingest_feed = vacancies.ingest_feed if service == "vacancies" else training.ingest_feed
+    engine = _engine_for(service)
     try:
         run = ingest_file(
             file,
-            lambda stream, on_batch: vacancies.ingest_feed(
+            lambda stream, on_batch: ingest_feed(
                 engine, stream, source=source, format=format, mode=mode, on_batch=on_batch
             ),
-            f"vacancies <- {file.name}",
+            f"{service} <- {file.name}",
         )
     except (RoutewayError, FeedError) as exc:
         err.print(f"[red]{getattr(exc, 'detail', exc)}[/red]")
@@ -248,37 +249,28 @@ def ingest_vacancies(
     finally:
         engine.dispose()
     _print_run(run)
+
+
+@ingest_app.command("vacancies")
+def ingest_vacancies(
+    file: FeedFile,
+    source: SourceOption,
+    format: Annotated[str, typer.Option(help="jobposting-jsonld | nhs-jobs-xml | csv")],
+    mode: ModeOption = "delta",
+) -> None:
+    """Stream a vacancy feed file through the same ingest code as the API, with progress."""
+    _ingest_file_into("vacancies", file, source, format, mode)
 
 
 @ingest_app.command("courses")
 def ingest_courses(
-    file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Feed file (.gz is read as gzip).")
-    ],
-    source: Annotated[str, typer.Option(help="Source name: the feed's namespace of ids.")],
+    file: FeedFile,
+    source: SourceOption,
     format: Annotated[str, typer.Option(help="xcri-cap | json | csv | ifa-standards | dhsc-care")],
-    mode: Annotated[
-        str, typer.Option(help="delta, or snapshot to close what the feed omits.")
-    ] = "delta",
+    mode: ModeOption = "delta",
 ) -> None:
     """Stream a course feed file through the same ingest code as the API, with progress."""
-    from services.training import service as training
-
-    engine = _engine_for("training")
-    try:
-        run = ingest_file(
-            file,
-            lambda stream, on_batch: training.ingest_feed(
-                engine, stream, source=source, format=format, mode=mode, on_batch=on_batch
-            ),
-            f"courses <- {file.name}",
-        )
-    except (RoutewayError, FeedError) as exc:
-        err.print(f"[red]{getattr(exc, 'detail', exc)}[/red]")
-        raise typer.Exit(2) from None
-    finally:
-        engine.dispose()
-    _print_run(run)
+    _ingest_file_into("training", file, source, format, mode)
 
 
 @pull_app.command("vacancies")

@@ -8,7 +8,7 @@ from datetime import date
 
 from services.common.db import create_service_engine
 from services.common.migrations import upgrade
-from services.common.settings import Settings
+from services.common.settings import ServiceName, Settings
 
 MARKER = "demo-data-loaded"
 DEMO_SOURCE = "demo"
@@ -28,29 +28,19 @@ def load_demo_data(
         yield "demo data already loaded (ROUTEWAY_DEMO_DATA=0 or a fresh data folder to change that)"
         return
     today = today or date.today()
-    engine = create_service_engine(settings, "vacancies")
-    try:
-        upgrade("vacancies", engine)
-        run = vacancies.ingest_feed(
-            engine,
-            io.BytesIO(demo_vacancies_jsonl(today=today)),
-            source=DEMO_SOURCE,
-            format="jobposting-jsonld",
-        )
-        yield f"demo vacancies: {run.counts.created} created, {run.counts.unchanged} unchanged, {run.counts.rejected} rejected"
-    finally:
-        engine.dispose()
-    engine = create_service_engine(settings, "training")
-    try:
-        upgrade("training", engine)
-        run = training.ingest_feed(
-            engine,
-            io.BytesIO(demo_courses_xcri(today=today)),
-            source=DEMO_SOURCE,
-            format="xcri-cap",
-        )
-        yield f"demo courses: {run.counts.created} created, {run.counts.unchanged} unchanged, {run.counts.rejected} rejected"
-    finally:
-        engine.dispose()
+    feeds: tuple[tuple[ServiceName, str, bytes, str], ...] = (
+        ("vacancies", "jobposting-jsonld", demo_vacancies_jsonl(today=today), "vacancies"),
+        ("training", "xcri-cap", demo_courses_xcri(today=today), "courses"),
+    )
+    for service, format, body, noun in feeds:
+        ingest = vacancies.ingest_feed if service == "vacancies" else training.ingest_feed
+        engine = create_service_engine(settings, service)
+        try:
+            upgrade(service, engine)
+            run = ingest(engine, io.BytesIO(body), source=DEMO_SOURCE, format=format)
+        finally:
+            engine.dispose()
+        counts = run.counts
+        yield f"demo {noun}: {counts.created} created, {counts.unchanged} unchanged, {counts.rejected} rejected"
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     marker.write_text(today.isoformat())

@@ -5,20 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Query
 
 from services.common.deps import PageDep, SessionDep, SettingsDep
-from services.common.ingest_api import FEED_BODY, IngestMode, IngestRunPublic, ingest_upload
-from services.common.ingest_runs import get_run
 from services.common.pagination import Page
 from services.training import service
-from services.training.adapters import csv_template
-from services.training.deps import AdminDep, AnyCallerDep
+from services.training.deps import AnyCallerDep
 from services.training.schemas import (
     CourseDetail,
     CoursePublic,
-    IngestFormat,
     PresentationPublic,
     ProviderPublic,
     ProviderRef,
@@ -32,49 +27,6 @@ QualificationType = Annotated[
         pattern="^(esol|functional_skills|care_certificate|diploma|certificate|award|apprenticeship|short_course|degree|other)$"
     ),
 ]
-
-
-@router.post(
-    "/ingest/courses", response_model=IngestRunPublic, tags=["ingestion"], openapi_extra=FEED_BODY
-)
-async def ingest_courses(
-    request: Request,
-    _caller: AdminDep,
-    source: Annotated[str, Query(min_length=1, max_length=64, examples=["worcester-college"])],
-    format: Annotated[IngestFormat, Query(description="How to read the body.")],
-    mode: Annotated[
-        IngestMode, Query(description="`snapshot` closes courses missing from the feed.")
-    ] = "delta",
-) -> IngestRunPublic:
-    """Ingest a course feed: upsert by (source, external id), skip unchanged, reject bad courses with their position."""
-    service.check_source(source)
-    engine = request.app.state.engine
-    return await ingest_upload(
-        request,
-        format,
-        lambda body: service.ingest_feed(engine, body, source=source, format=format, mode=mode),
-    )
-
-
-@router.get("/ingest/runs/{run_id}", response_model=IngestRunPublic, tags=["ingestion"])
-def get_ingest_run(run_id: str, request: Request, _caller: AdminDep) -> IngestRunPublic:
-    """A course ingest run: its status, counts so far and rejects."""
-    return IngestRunPublic.model_validate(get_run(request.app.state.engine, run_id).public())
-
-
-@router.get(
-    "/ingest/templates/courses.csv",
-    response_class=PlainTextResponse,
-    tags=["ingestion"],
-    responses={200: {"content": {"text/csv": {}}}},
-)
-def courses_csv_template(_caller: AnyCallerDep) -> PlainTextResponse:
-    """The course CSV upload template: the documented header and one example row."""
-    return PlainTextResponse(
-        csv_template(),
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="courses.csv"'},
-    )
 
 
 @router.get("/courses", response_model=Page[CoursePublic], tags=["training"])

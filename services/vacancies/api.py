@@ -5,66 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Query
 
 from services.common.deps import PageDep, SessionDep, SettingsDep
-from services.common.ingest_api import FEED_BODY, IngestMode, IngestRunPublic, ingest_upload
-from services.common.ingest_runs import get_run
 from services.common.pagination import Page
 from services.vacancies import service
-from services.vacancies.adapters import csv_template
-from services.vacancies.deps import AdminDep, AnyCallerDep
-from services.vacancies.schemas import IngestFormat, Sector, VacancyDetail, VacancyPublic
+from services.vacancies.deps import AnyCallerDep
+from services.vacancies.schemas import Sector, VacancyDetail, VacancyPublic
 
 router = APIRouter(prefix="/v1")
-
-
-@router.post(
-    "/ingest/vacancies",
-    response_model=IngestRunPublic,
-    tags=["ingestion"],
-    openapi_extra=FEED_BODY,
-    responses={400: {"description": "The feed as a whole cannot be read."}},
-)
-async def ingest_vacancies(
-    request: Request,
-    _caller: AdminDep,
-    source: Annotated[str, Query(min_length=1, max_length=64, examples=["nhs-jobs"])],
-    format: Annotated[IngestFormat, Query(description="How to read the body.")],
-    mode: Annotated[
-        IngestMode, Query(description="`snapshot` closes open vacancies missing from the feed.")
-    ] = "delta",
-) -> IngestRunPublic:
-    """Ingest a vacancy feed: upsert by (source, external id), skip unchanged, reject bad records with their position."""
-    service.check_source(source)
-    engine = request.app.state.engine
-    return await ingest_upload(
-        request,
-        format,
-        lambda body: service.ingest_feed(engine, body, source=source, format=format, mode=mode),
-    )
-
-
-@router.get("/ingest/runs/{run_id}", response_model=IngestRunPublic, tags=["ingestion"])
-def get_ingest_run(run_id: str, request: Request, _caller: AdminDep) -> IngestRunPublic:
-    """An ingest run: its status, counts so far and rejects."""
-    return IngestRunPublic.model_validate(get_run(request.app.state.engine, run_id).public())
-
-
-@router.get(
-    "/ingest/templates/vacancies.csv",
-    response_class=PlainTextResponse,
-    tags=["ingestion"],
-    responses={200: {"content": {"text/csv": {}}}},
-)
-def vacancies_csv_template(_caller: AnyCallerDep) -> PlainTextResponse:
-    """The CSV upload template: the documented header and one example row."""
-    return PlainTextResponse(
-        csv_template(),
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="vacancies.csv"'},
-    )
 
 
 @router.get("/vacancies", response_model=Page[VacancyPublic], tags=["vacancies"])
