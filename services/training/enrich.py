@@ -79,6 +79,14 @@ class CourseEnrichment:
     entry_codes: list[str] = field(default_factory=list)
 
 
+def skills_in(text: str) -> list[str]:
+    """Skill ids the taxonomy's phrase matcher finds in a course text (no advert classification needed)."""
+    from services.taxonomy.matcher import find_skills
+    from services.taxonomy.textview import build_view
+
+    return sorted({hit.id for hit in find_skills(build_view(text))})
+
+
 def _taxonomy() -> Any:
     try:
         import services.taxonomy as taxonomy
@@ -105,7 +113,7 @@ def enrich_course(record: CourseRecord) -> CourseEnrichment:
     if taxonomy is not None:
         if not out.skills:
             text = f"{record.title}\n{record.subject or ''}\n{record.description}"
-            out.skills = sorted({hit.id for hit in taxonomy.extract(text).skills})
+            out.skills = skills_in(text)
         if not out.leads_to and record.standard_ref:
             out.leads_to = sorted(
                 role.id
