@@ -284,15 +284,27 @@ def pull_vacancies(
     ] = "nhs-jobs-xml",
     mode: Annotated[str, typer.Option(help="delta or snapshot.")] = "delta",
     max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 1000,
+    every: Annotated[
+        int | None,
+        typer.Option(
+            min=60, help="Keep pulling every N seconds (the scheduled job of distributed mode)."
+        ),
+    ] = None,
 ) -> None:
     """Pull a remote feed (retries, Retry-After, ETag, paging) and ingest it as one run."""
-    run = pull_and_ingest(
-        _settings(), url=url, source=source, format=format, mode=mode, max_pages=max_pages
-    )
-    if run is None:
-        err.print(f"{url}: not modified since the last pull")
-        return
-    _print_run(run)
+    import time
+
+    while True:
+        run = pull_and_ingest(
+            _settings(), url=url, source=source, format=format, mode=mode, max_pages=max_pages
+        )
+        if run is None:
+            err.print(f"{url}: not modified since the last pull")
+        else:
+            _print_run(run)
+        if every is None:
+            return
+        time.sleep(every)
 
 
 def pull_and_ingest(
