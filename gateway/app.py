@@ -3,7 +3,8 @@
 Embedded (no service URL configured): the gateway builds the three service apps in this
 process, runs their lifespans inside its own, shares one event bus between them, and reaches
 each through ``httpx.ASGITransport``. Distributed: the same ``ServiceClient`` gets the
-service's base URL. Nothing else differs.
+service's base URL, or several comma-separated ones for a replicated service (round-robin with
+failover, a circuit breaker per replica; ``gateway.proxy``). Nothing else differs.
 
 ``/readyz`` is 503 when the gateway cannot serve: its database, a service, or Redis while an
 embedded service needs it for events. The rate limiter alone never makes it 503: with Redis
@@ -31,7 +32,7 @@ from gateway.audit import AuditMiddleware
 from gateway.auth import AccessDep, KeyCache
 from gateway.openapi import merge_openapi
 from gateway.policy import service_for
-from gateway.proxy import ServiceClient, forward
+from gateway.proxy import Replica, ServiceClient, forward, parse_urls, replicas_state
 from gateway.ratelimit import RateLimitHeadersMiddleware, create_rate_limiter
 from services.common.app import add_common_middleware, readiness
 from services.common.db import create_service_engine
@@ -64,8 +65,13 @@ async def _service_clients(
     async with contextlib.AsyncExitStack() as stack:
         for name, factory in SERVICE_FACTORIES.items():
             url = settings.services.url_for(name)  # type: ignore[arg-type]
+            others: list[Replica] = []
             if url:
-                client = httpx.AsyncClient(base_url=url, timeout=_timeout(settings))
+                first, *more = parse_urls(url)
+                client = httpx.AsyncClient(base_url=first, timeout=_timeout(settings))
+                for replica_url in more:
+                    replica = httpx.AsyncClient(base_url=replica_url, timeout=_timeout(settings))
+                    others.append(Replica(await stack.enter_async_context(replica)))
             else:
                 peers = {n: c.client for n, c in clients.items()} if name == "matching" else None
                 service_app = factory(
@@ -79,7 +85,7 @@ async def _service_clients(
                     timeout=_timeout(settings),
                 )
             await stack.enter_async_context(client)
-            clients[name] = ServiceClient(name, client)
+            clients[name] = ServiceClient(name, client, others=others)
         yield clients
 
 
@@ -170,12 +176,15 @@ def create_app(settings: Settings) -> FastAPI:
         ok = all(checks[name] == "ok" for name in required)
         checks["rate_limiter"] = await request.app.state.rate_limiter.health()
         for name, service in request.app.state.services.items():
-            try:
-                response = await service.client.get("/readyz", timeout=3.0)
-                checks[name] = "ok" if response.status_code == 200 else "unavailable"
-            except httpx.HTTPError:
-                checks[name] = "unavailable"
-            ok = ok and checks[name] == "ok"
+            answers = []
+            for replica in service.replicas:
+                try:
+                    response = await replica.client.get("/readyz", timeout=3.0)
+                    answers.append(response.status_code == 200)
+                except httpx.HTTPError:
+                    answers.append(False)
+            checks[name] = replicas_state(answers)  # one replica of several down: degraded
+            ok = ok and checks[name] != "unavailable"
         return JSONResponse(
             {"status": "ok" if ok else "unavailable", "checks": checks},
             status_code=200 if ok else 503,

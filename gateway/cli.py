@@ -368,5 +368,56 @@ def demo_data(
         err.print(line)
 
 
+def service_app(settings: Settings, service: ServiceName) -> Any:
+    """The ASGI app of one service (or the gateway) on ``settings``, as its own process serves it."""
+    if service == "gateway":
+        from gateway.app import create_app as create_gateway_app
+
+        return create_gateway_app(settings)
+    from gateway.app import SERVICE_FACTORIES
+
+    return SERVICE_FACTORIES[service](settings)
+
+
+@app.command("serve-service")
+def serve_service(
+    service: Annotated[
+        str | None,
+        typer.Option(
+            help="vacancies | training | matching | gateway; default ROUTEWAY_SERVICE_NAME."
+        ),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides ROUTEWAY_PORT.")] = None,
+    host: Annotated[str | None, typer.Option(help="Overrides ROUTEWAY_HOST.")] = None,
+) -> None:
+    """Migrate and serve one service as its own process (distributed mode: one per container)."""
+    import uvicorn
+
+    settings = _settings()
+    name = service or settings.service_name
+    if name not in SERVICE_NAMES:
+        err.print(f"[red]unknown service {name!r}; one of {', '.join(SERVICE_NAMES)}[/red]")
+        raise typer.Exit(2)
+    chosen: ServiceName = name
+    settings.service_name = chosen
+    if host:
+        settings.host = host
+    if port:
+        settings.port = port
+    configure_logging(settings.log_level, settings.log_json)
+    engine = create_service_engine(settings, chosen)
+    try:
+        upgrade(chosen, engine)
+    finally:
+        engine.dispose()
+    uvicorn.run(
+        service_app(settings, chosen),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=5,
+    )
+
+
 if __name__ == "__main__":
     app()

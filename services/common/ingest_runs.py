@@ -6,13 +6,36 @@ nothing, the counts always describe what is committed, and running the same feed
 the job: records already written are "unchanged" (same content hash) and cost one indexed read.
 A bad record is a reject with its position and reason; the rest of the feed still lands.
 ``mode="snapshot"`` closes the source's open records that the feed no longer lists.
+
+Per batch the pipeline is:
+
+1. *plan*: keep the last entry of each id, read the stored hashes of the batch's ids, and keep
+   only the records whose hash differs. A ``Deferred`` item is compared by its raw hash before
+   anything is parsed, so an unchanged record costs a decode and a hash;
+2. *prepare* (pure: ``Deferred.build`` then the target's ``prepare``, e.g. enrichment) for the
+   new and changed records only. Feeds of more than ``PARALLEL_MIN_RECORDS`` items run this
+   step on a pool of worker processes (``workers``, default ``os.cpu_count()``), chunk by chunk
+   with results taken back in feed order, while the calling thread reads the next batch;
+3. *write*: the target's ``write`` (bulk statements), the outbox events in batch order and
+   the run's counts, in one transaction, always in the calling thread and in feed order.
+
+A batch is planned while the one before it is still being prepared; if the two share an id,
+the earlier batch is written first, so the stored hash the later one compares with is current.
 """
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert, select, update
@@ -22,12 +45,16 @@ from sqlmodel import Session
 from services.common.db import unit_of_work
 from services.common.errors import NotFound
 from services.common.events import Event
-from services.common.ingest import FeedError, Reject
+from services.common.ingest import Deferred, FeedError, Reject
 from services.common.models import NAMING_CONVENTION, UTCDateTime, utcnow
-from services.common.outbox import add_event
+from services.common.outbox import add_event, outbox_table
 
 REJECTS_KEPT = 1000
 """How many rejects a run stores (the count is always exact)."""
+PARALLEL_MIN_RECORDS = 2000
+"""Feeds with at most this many items are prepared in the calling process."""
+POOL_MIN_WORK = 50
+"""A batch with fewer records to prepare than this does not start the worker pool."""
 
 ingest_run_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 ingest_run_table = Table(
@@ -101,12 +128,24 @@ class Record(Protocol):
     def content_hash(self) -> str: ...
 
 
+T = TypeVar("T")
 R = TypeVar("R", bound=Record)
 R_contra = TypeVar("R_contra", bound=Record, contravariant=True)
+P = TypeVar("P")
 
 
-class UpsertTarget(Protocol[R_contra]):
-    """The service-specific half of ingestion: how its records are stored."""
+@dataclass(frozen=True, slots=True)
+class Change(Generic[P]):
+    """A new or changed record, prepared, on its way to the target's table."""
+
+    external_id: str
+    content_hash: str
+    exists: bool
+    prepared: P
+
+
+class UpsertTarget(Protocol[R_contra, P]):
+    """The service-specific half of ingestion: how its records are prepared and stored."""
 
     stream: str
 
@@ -116,8 +155,16 @@ class UpsertTarget(Protocol[R_contra]):
         """Content hashes of the source's records among ``external_ids``."""
         ...
 
-    def upsert(self, session: Session, source: str, record: R_contra, exists: bool) -> Event:
-        """Create or replace one record; the event describing the change."""
+    def prepare(self, record: R_contra) -> P:
+        """Everything derived from a record that needs no database (enrichment ...).
+
+        Pure, and a ``staticmethod`` over a module-level function: it runs in worker
+        processes for big feeds, so ``target.prepare`` must pickle by reference.
+        """
+        ...
+
+    def write(self, session: Session, source: str, changes: Sequence[Change[P]]) -> list[Event]:
+        """Create or replace these records; one event per change, in the same order."""
         ...
 
     def close_missing(
@@ -180,105 +227,362 @@ def _save_progress(
 
 @dataclass
 class _Batch(Generic[R]):
-    records: list[tuple[int, R]] = field(default_factory=list)
+    items: list[R | Deferred[R]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
 
+    def size(self) -> int:
+        return len(self.items) + len(self.rejects)
 
-def _batches(items: Iterable[R | Reject], size: int) -> Iterator[_Batch[R]]:
+
+def _batches(items: Iterable[R | Deferred[R] | Reject], size: int) -> Iterator[_Batch[R]]:
     batch: _Batch[R] = _Batch()
-    for position, item in enumerate(items):
-        if isinstance(item, Reject):
-            batch.rejects.append(item)
-        else:
-            batch.records.append((position, item))
-        if len(batch.records) + len(batch.rejects) >= size:
-            yield batch
-            batch = _Batch()
-    if batch.records or batch.rejects:
+    try:
+        for item in items:
+            if isinstance(item, Reject):
+                batch.rejects.append(item)
+            else:
+                batch.items.append(item)
+            if batch.size() >= size:
+                yield batch
+                batch = _Batch()
+    except FeedError:
+        if batch.size():
+            yield batch  # the records read before the feed broke still land
+        raise
+    if batch.size():
         yield batch
 
 
-def _write_batch(
-    session: Session,
-    target: UpsertTarget[R],
+def _lookahead(items: Iterable[T], n: int) -> tuple[bool, Iterator[T]]:
+    """Whether ``items`` holds more than ``n`` items, and an iterator over all of them.
+
+    A ``FeedError`` met while looking ahead is raised again after the items read before it,
+    so those still land, as they would without the look-ahead.
+    """
+    iterator = iter(items)
+    head: list[T] = []
+    try:
+        for item in iterator:
+            head.append(item)
+            if len(head) > n:
+                return True, itertools.chain(head, iterator)
+    except FeedError as error:
+        return False, itertools.chain(head, _raise_later(error))
+    return False, iter(head)
+
+
+def _raise_later(error: FeedError) -> Iterator[Any]:
+    raise error
+    yield  # a generator: raises when reached, not when built
+
+
+def prepare_item(prepare: Callable[[R], P], item: R | Deferred[R]) -> P | Reject:
+    """Build a deferred record (or take a record as it is) and ``prepare`` it."""
+    record = item.build() if isinstance(item, Deferred) else item
+    if isinstance(record, Reject):
+        return record
+    return prepare(record)
+
+
+def prepare_items(prepare: Callable[[R], P], items: Sequence[R | Deferred[R]]) -> list[P | Reject]:
+    """:func:`prepare_item` over a chunk, in order (what a worker process runs)."""
+    return [prepare_item(prepare, item) for item in items]
+
+
+def exit_with_parent() -> None:
+    """In a worker process: exit as soon as the process that started it dies.
+
+    A pool's workers otherwise outlive a parent killed with SIGKILL, waiting for work on a
+    queue that never closes.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _done(value: T) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_result(value)
+    return future
+
+
+@dataclass(frozen=True)
+class _Chunk(Generic[P]):
+    """Part of a batch's pure work: submitted to the pool, or already done here."""
+
+    future: Future[list[P | Reject]]
+    work: Callable[[], list[P | Reject]]
+
+
+def _collect(chunks: Sequence[_Chunk[P]]) -> list[P | Reject]:
+    """The chunks' results in order.
+
+    Chunks no worker has taken yet are cancelled and run here, from the back while the
+    workers take them from the front: the calling process helps instead of waiting, which
+    also covers the seconds a fresh pool takes to start.
+    """
+    here: dict[int, list[P | Reject]] = {}
+    for index in range(len(chunks) - 1, -1, -1):
+        if not chunks[index].future.cancel():
+            break  # taken (or done): so is every chunk before it
+        here[index] = chunks[index].work()
+    return [
+        result
+        for index, chunk in enumerate(chunks)
+        for result in (here[index] if index in here else chunk.future.result())
+    ]
+
+
+class _Preparer(Generic[R, P]):
+    """Runs the pure step here, or on a pool of ``workers`` processes once one is warm.
+
+    A fresh worker needs seconds to import the code and load what ``prepare`` loads lazily
+    (the taxonomy, a classifier). The pool starts with one warm-up task per worker (a copy
+    of a real record's work, its result unused); until those are done, batches are
+    prepared here, so nothing waits for the start.
+    """
+
+    def __init__(self, prepare: Callable[[R], P], workers: int, stack: ExitStack) -> None:
+        self._prepare = prepare
+        self._workers = workers
+        self._stack = stack
+        self._pool: Executor | None = None
+        self._warming: list[Future[list[P | Reject]]] = []
+
+    def submit(self, items: list[R | Deferred[R]]) -> list[_Chunk[P]]:
+        if self._workers > 1 and self._pool is None and len(items) >= POOL_MIN_WORK:
+            self._start(items[0])
+        if self._pool is None or not all(future.done() for future in self._warming):
+            work = partial(prepare_items, self._prepare, items)
+            return [_Chunk(_done(work()), work)]
+        size = -(-len(items) // (self._workers * 4))
+        chunks: list[_Chunk[P]] = []
+        for start in range(0, len(items), size):
+            work = partial(prepare_items, self._prepare, items[start : start + size])
+            chunks.append(_Chunk(self._pool.submit(work), work))
+        return chunks
+
+    def _start(self, sample: R | Deferred[R]) -> None:
+        # spawn, not fork: the calling process runs threads (server, outbox relay) and holds
+        # database connections, neither of which survives a fork safely
+        pool = ProcessPoolExecutor(
+            self._workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=exit_with_parent,
+        )
+        # not waiting: workers still starting up finish that and exit on their own
+        self._stack.callback(pool.shutdown, wait=False, cancel_futures=True)
+        warm_up = partial(prepare_items, self._prepare, [sample])
+        self._warming = [pool.submit(warm_up) for _ in range(self._workers)]
+        self._pool = pool
+
+
+@dataclass
+class _Plan(Generic[P]):
+    """A batch after the hash comparison: counts so far, and the records being prepared."""
+
+    received: int
+    unchanged: int
+    unchanged_ids: list[str]
+    rejects: list[Reject]
+    todo: list[tuple[str, str, bool]]  # (external_id, content hash, exists), in batch order
+    prepared: list[_Chunk[P]]
+
+    def overlaps(self, batch: _Batch[Any]) -> bool:
+        """Whether ``batch`` lists an id this plan is about to write."""
+        if not self.todo:
+            return False
+        writing = {external_id for external_id, _, _ in self.todo}
+        return any(item.external_id in writing for item in batch.items)
+
+
+def _plan(
+    engine: Engine,
+    target: UpsertTarget[R, P],
     source: str,
     batch: _Batch[R],
+    preparer: _Preparer[R, P],
+) -> _Plan[P]:
+    latest: dict[str, R | Deferred[R]] = {}
+    for item in batch.items:
+        latest[item.external_id] = item  # a feed listing one id twice: the later entry wins
+    with Session(engine) as session:
+        known = target.existing_hashes(session, source, list(latest))
+    unchanged_ids: list[str] = []
+    todo: list[tuple[str, str, bool]] = []
+    work: list[R | Deferred[R]] = []
+    for external_id, item in latest.items():
+        digest = item.raw_hash if isinstance(item, Deferred) else item.content_hash()
+        old = known.get(external_id)
+        if old == digest:
+            unchanged_ids.append(external_id)
+            continue
+        todo.append((external_id, digest, old is not None))
+        work.append(item)
+    return _Plan(
+        received=batch.size(),
+        unchanged=len(batch.items) - len(latest) + len(unchanged_ids),
+        unchanged_ids=unchanged_ids,
+        rejects=batch.rejects,
+        todo=todo,
+        prepared=preparer.submit(work) if work else [],
+    )
+
+
+def _write_plan(
+    engine: Engine,
+    run_id: str,
+    target: UpsertTarget[R, P],
+    source: str,
+    plan: _Plan[P],
     counts: Counts,
+    rejects: list[dict[str, Any]],
     seen: set[str],
 ) -> None:
-    latest: dict[str, R] = {}
-    for _position, record in batch.records:
-        latest[record.external_id] = record  # a feed listing one id twice: the later entry wins
-    known = target.existing_hashes(session, source, list(latest))
-    counts.received += len(batch.records)
-    counts.unchanged += len(batch.records) - len(latest)
-    for external_id, record in latest.items():
-        seen.add(external_id)
-        old = known.get(external_id)
-        if old is not None and old == record.content_hash():
-            counts.unchanged += 1
-            continue
-        add_event(
-            session, target.stream, target.upsert(session, source, record, exists=old is not None)
-        )
-        if old is None:
-            counts.created += 1
+    results = _collect(plan.prepared)
+    changes: list[Change[P]] = []
+    failed = list(plan.rejects)
+    for (external_id, digest, exists), result in zip(plan.todo, results, strict=True):
+        if isinstance(result, Reject):
+            failed.append(result)
         else:
-            counts.updated += 1
+            changes.append(Change(external_id, digest, exists, result))
+    failed.sort(key=lambda reject: reject.position)
+    with unit_of_work(engine) as session:
+        if changes:
+            add_events(session, target.stream, target.write(session, source, changes))
+        counts.received += plan.received
+        counts.rejected += len(failed)
+        counts.unchanged += plan.unchanged
+        updated = sum(1 for change in changes if change.exists)
+        counts.updated += updated
+        counts.created += len(changes) - updated
+        rejects.extend(asdict(reject) for reject in failed[: max(0, REJECTS_KEPT - len(rejects))])
+        _save_progress(session, run_id, counts, rejects)
+    seen.update(plan.unchanged_ids)
+    seen.update(change.external_id for change in changes)
+
+
+def add_events(session: Session, stream: str, events: Sequence[Event]) -> None:
+    """``outbox.add_event`` for many events at once: one multi-row INSERT, in order.
+
+    The rows are the ones ``add_event`` writes; one statement instead of one per event
+    matters at ingest rates (a statement costs about as much as building a record).
+    """
+    if not events:
+        return
+    now = utcnow()
+    session.execute(
+        insert(outbox_table),
+        [
+            {
+                "stream": stream,
+                "event": {
+                    "type": event.type,
+                    "key": event.key,
+                    "data": event.data,
+                    "id": event.id,
+                    "occurred_at": event.occurred_at,
+                },
+                "created_at": now,
+            }
+            for event in events
+        ],
+    )
 
 
 def run_feed(
     engine: Engine,
     run_id: str,
-    items: Iterable[R | Reject],
-    target: UpsertTarget[R],
+    items: Iterable[R | Deferred[R] | Reject],
+    target: UpsertTarget[R, P],
     *,
     source: str,
     mode: str,
     batch_size: int = 500,
     on_batch: Callable[[Counts], None] | None = None,
+    workers: int | None = None,
+    parallel_min: int = PARALLEL_MIN_RECORDS,
 ) -> RunView:
-    """Ingest ``items`` into ``target`` as run ``run_id`` (created by :func:`create_run`)."""
+    """Ingest ``items`` into ``target`` as run ``run_id`` (created by :func:`create_run`).
+
+    ``workers`` is how many processes prepare records when the feed has more than
+    ``parallel_min`` items (default: one per CPU); ``1`` keeps everything in this process.
+    Results do not depend on it: the same records, events and counts in the same order.
+    """
     counts = Counts()
     rejects: list[dict[str, Any]] = []
     seen: set[str] = set()
-    try:
-        for batch in _batches(items, batch_size):
-            for reject in batch.rejects:
-                counts.received += 1
-                counts.rejected += 1
-                if len(rejects) < REJECTS_KEPT:
-                    rejects.append(asdict(reject))
+    processes = (os.cpu_count() or 1) if workers is None else workers
+    large, stream = _lookahead(items, parallel_min) if processes > 1 else (False, iter(items))
+
+    def write(plan: _Plan[P]) -> None:
+        _write_plan(engine, run_id, target, source, plan, counts, rejects, seen)
+        if on_batch:
+            on_batch(counts)
+
+    with ExitStack() as stack:
+        preparer: _Preparer[R, P] = _Preparer(target.prepare, processes if large else 1, stack)
+        pending: _Plan[P] | None = None
+        try:
+            for batch in _batches(stream, batch_size):
+                if pending is not None and pending.overlaps(batch):
+                    write(pending)
+                    pending = None
+                plan = _plan(engine, target, source, batch, preparer)
+                if pending is not None:
+                    write(pending)
+                pending = plan
+            if pending is not None:
+                write(pending)
+                pending = None
+            if mode == "snapshot":
+                _close_missing(engine, run_id, target, source, seen, batch_size, counts, rejects)
+        except FeedError as exc:
+            if pending is not None:
+                write(pending)  # what was read before the broken part stands
             with unit_of_work(engine) as session:
-                _write_batch(session, target, source, batch, counts, seen)
-                _save_progress(session, run_id, counts, rejects)
-            if on_batch:
-                on_batch(counts)
-        if mode == "snapshot":
-            while True:
-                with unit_of_work(engine) as session:
-                    events = target.close_missing(session, source, seen, limit=batch_size)
-                    for event in events:
-                        add_event(session, target.stream, event)
-                    counts.closed += len(events)
-                    _save_progress(session, run_id, counts, rejects)
-                if len(events) < batch_size:
-                    break
-    except FeedError as exc:
-        with unit_of_work(engine) as session:
-            _save_progress(
-                session,
-                run_id,
-                counts,
-                rejects,
-                status="failed",
-                error=str(exc)[:1024],
-                finished_at=utcnow(),
-            )
-        raise
+                _save_progress(
+                    session,
+                    run_id,
+                    counts,
+                    rejects,
+                    status="failed",
+                    error=str(exc)[:1024],
+                    finished_at=utcnow(),
+                )
+            raise
     with unit_of_work(engine) as session:
         _save_progress(session, run_id, counts, rejects, status="completed", finished_at=utcnow())
     return get_run(engine, run_id)
+
+
+def _close_missing(
+    engine: Engine,
+    run_id: str,
+    target: UpsertTarget[Any, Any],
+    source: str,
+    seen: set[str],
+    batch_size: int,
+    counts: Counts,
+    rejects: list[dict[str, Any]],
+) -> None:
+    while True:
+        with unit_of_work(engine) as session:
+            events = target.close_missing(session, source, seen, limit=batch_size)
+            for event in events:
+                add_event(session, target.stream, event)
+            counts.closed += len(events)
+            _save_progress(session, run_id, counts, rejects)
+        if len(events) < batch_size:
+            break
 
 
 def mark_interrupted(engine: Engine) -> int:

@@ -14,6 +14,8 @@ from services.common.events import EventBus
 from services.common.settings import Settings
 from services.matching.api import router
 from services.matching.indexer import IndexKeeper
+from services.matching.people_api import router as people_router
+from services.matching.people_keeper import people_hook
 
 
 def _index_hook(settings: Settings, peers: Mapping[str, httpx.AsyncClient] | None):  # type: ignore[no-untyped-def]
@@ -54,7 +56,7 @@ def create_app(
         name="matching",
         title="Routeway matching",
         description="Scores jobseekers against vacancies and plans the training route that closes the gap.",
-        routers=(router,),
-        hooks=(_index_hook(settings, peers),),
+        routers=(router, people_router),
+        hooks=(_index_hook(settings, peers), people_hook(settings)),
     )
     return create_service_app(settings, spec, bus=bus)

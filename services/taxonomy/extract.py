@@ -3,7 +3,10 @@ and requirements from one job advert.
 
 Input may be plain text, HTML or escaped HTML; evidence offsets always index the original
 ``text``. Titles decide the SOC code through ordered rules (:mod:`titles`); a small linear
-classifier covers the rest. Skills come from longest-phrase matching against the taxonomy
+classifier covers the rest. A few context rules then read the advert where the title is
+silent on what the labelling guideline codes by: a generic "Staff Nurse" takes its field
+(mental health, children's) or community setting from the text, a band 6 "Clinical Lead"
+stays with nursing, a lab "Associate Practitioner" is a laboratory technician. Skills come from longest-phrase matching against the taxonomy
 (:mod:`matcher`), requirements from regular expressions (:mod:`requirements`). The
 function never raises on odd input: junk yields an empty, low-confidence extraction.
 """
@@ -17,7 +20,7 @@ from services.taxonomy.classifier import load_classifier
 from services.taxonomy.loader import Taxonomy, load_taxonomy
 from services.taxonomy.matcher import find_skills
 from services.taxonomy.models import Extraction, Requirements, RoleGuess, Sector
-from services.taxonomy.requirements import detect_requirements
+from services.taxonomy.requirements import at_word_start, detect_requirements
 from services.taxonomy.textview import build_view, plain_view
 from services.taxonomy.titles import clean_title, soc_from_title
 
@@ -26,7 +29,9 @@ MAX_TEXT = 200_000
 REGULATOR_BY_SOC: dict[str, str] = {
     **dict.fromkeys(("2231", "2232", "2233", "2234", "2235", "2236", "2237"), "NMC"),
     **dict.fromkeys(("2211", "2212"), "GMC"),
-    **dict.fromkeys(("2221", "2222", "2223", "2225", "2254", "2255", "2256", "2229"), "HCPC"),
+    **dict.fromkeys(
+        ("2221", "2222", "2223", "2225", "2254", "2255", "2256", "2229", "2259"), "HCPC"
+    ),
     "2461": "SWE",
     "2251": "GPhC",
     "3212": "GPhC",
@@ -39,8 +44,16 @@ _BAND = re.compile(r"\bband\s*([1-9])\b", re.IGNORECASE)
 _AFC_BAND = re.compile(
     r"\bagenda\s+for\s+change\s+band\s*([1-9])|\bafc\s+band\s*([1-9])", re.IGNORECASE
 )
-_REGISTRATION_WORDS = re.compile(
-    r"\bregistration\b|\bregistered\s+(?:with|nurse|midwife|practitioner|professional|paramedic|pharmacist|general|mental|sick|children|learning|health|social)|\bregistrant\b|\bpin\b|\bnmc\b|\bhcpc\b|\bgmc\b|\bgphc\b|\bgdc\b",
+_REGISTRATION_WORDS = at_word_start(
+    r"\brmn'?s?\b|\brgn'?s?\b|\brscn\b|\brnld\b|\brldn'?s?\b|\brnmh\b|registered\s+operating|"
+    r"registered\s+allied|\bregistration\b|\bregistered\s+(?:with|nurse|midwife|practitioner|professional|paramedic|pharmacist|general|mental|sick|children|learning|health|social)|\bregistrant\b|\bpin\b|\bnmc\b|\bhcpc\b|\bgmc\b|\bgphc\b|\bgdc\b",
+)
+_NURSE_REGISTRATION = at_word_start(
+    r"\b(?:rmn|rgn|rscn|rnld|rldn|rnmh)'?s?\b|registered\s+(?:general\s+|mental\s+health\s+|adult\s+)?nurse"
+)
+_PROFESSION_REGISTRATION = at_word_start(
+    r"registered\s+(?:health(?:care)?\s+)?professional|professional\s+registration|"
+    r"registered\s+with\s+a\s+professional\s+body|valid\s+professional\s+registration"
 )
 _APPRENTICE = re.compile(r"apprentice|apprenticeship", re.IGNORECASE)
 _SENIOR_TITLE = re.compile(
@@ -51,6 +64,32 @@ _HOSPITAL_CONTEXT = re.compile(
     r"\b(?:ward|hospital|clinical|patients?|nhs\s+(?:foundation\s+)?trust|inpatient|theatre)\b",
     re.IGNORECASE,
 )
+_CLINICAL_LEAD = re.compile(r"^(?:[a-z]+\s+)?clinical lead(?: nurse)?$")
+_SPECIFIC_NURSE_TITLE = re.compile(
+    r"\b(?:rgn|general|adult|sister|charge|manager|matron|theatre|scrub|research|learning|ld|rnld|"
+    r"mh|mental|paediatric|children|neonatal|community|district|practice|specialist|lead)\b"
+)
+_MH_NURSING = at_word_start(
+    r"\brmn'?s?\b|mental health nurs|registered mental health|\bcamhs\b|psychiatric intensive|\bpicu\b|"
+    r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient)"
+)
+_CHILD_NURSING = at_word_start(
+    r"\bpaediatric|children'?s (?:ward|unit|nurs|hospital|service|emergency)|\brscn\b|\brcn\b(?! )|"
+    r"neonatal|\bnicu\b|\bscbu\b"
+)
+_COMMUNITY_NURSING = at_word_start(
+    r"district nurs|patient(?:'|\u2019)?s?(?:'|\u2019)? (?:own )?homes|own homes|community nurs|housebound|"
+    r"primary (?:health)?care|gp practice|general practice|health cent(?:re|er)|medical cent(?:re|er)|"
+    r"community[- ]based|within the community|in the community"
+)
+_WARD_NURSING = at_word_start(r"inpatient|in-patient|ward\b|bedded")
+_TRAINEE_PSYCHOLOGIST = re.compile(r"assistant|trainee|graduate|forensic psychologist$")
+_CLINICAL_PSY = at_word_start(r"clinical\b.{0,25}psycholog")
+_PRACTITIONER = re.compile(r"(?:associate|assistant) practitioner")
+_LABORATORY = at_word_start(
+    r"laborator|biomedical scien|patholog|biochemistry|haematology|microbiology|specimen|analys[ie]"
+)
+_NURSING_ASSOCIATE = re.compile(r"(?<!trainee )(?:registered )?nursing associate(?! trainee)")
 _MENTAL_HEALTH = re.compile(r"mental health|cmht|psychiatr|psychosis|crisis", re.IGNORECASE)
 _NHS_WORDS = frozenset(
     {"nhs", "trust", "afc", "hospital", "ccg", "surgery", "clinic", "ward", "gp", "icb", "pcn"}
@@ -91,10 +130,40 @@ def _context_soc(title: str, plain: str) -> str | None:
     return None
 
 
+def _distinct(pattern: re.Pattern[str], text: str) -> int:
+    return len({m.group(0) for m in pattern.finditer(text)})
+
+
+def _refine_soc(code: str, title: str, plain: str) -> str:
+    """Context rules for titles that do not name the field or setting of the job.
+
+    The labelling guideline codes nurses by field first, then setting; a generic "Staff
+    Nurse" or "TB Nurse" title leaves both to the advert text. Ward leaders stay with
+    their profession; clinical and counselling psychologists share a department.
+    """
+    low = title.lower()
+    if code == "1171" and _CLINICAL_LEAD.search(low):
+        band = _band(title, plain)
+        if band is not None and band <= 6 and "nurs" in plain:
+            return "2235" if _distinct(_MH_NURSING, plain) >= 2 else "2237"
+    if code == "2237" and not _SPECIFIC_NURSE_TITLE.search(low):
+        if _distinct(_MH_NURSING, plain) >= 2:
+            return "2235"
+        if _distinct(_CHILD_NURSING, plain) >= 2:
+            return "2236"
+        if _distinct(_COMMUNITY_NURSING, plain) >= 2 and not _WARD_NURSING.search(plain):
+            return "2232"
+    if code == "2226" and not _TRAINEE_PSYCHOLOGIST.search(low) and _CLINICAL_PSY.search(plain):
+        return "2225"
+    if code == "3219" and _PRACTITIONER.search(low) and _distinct(_LABORATORY, plain) >= 2:
+        return "3111"
+    return code
+
+
 def _classify_soc(title: str, plain: str) -> tuple[str | None, float]:
     code, matched = soc_from_title(title) if title else (None, False)
     if code:
-        return code, 0.95
+        return _refine_soc(code, title, plain), 0.95
     if title:
         context = _context_soc(title, plain)
         if context:
@@ -103,7 +172,7 @@ def _classify_soc(title: str, plain: str) -> tuple[str | None, float]:
     if classifier is None or not (title or plain.strip()):
         return None, 0.0
     predicted, confidence = classifier.predict(title, plain)
-    return predicted, confidence * (0.9 if matched else 1.0)
+    return _refine_soc(predicted, title, plain), confidence * (0.9 if matched else 1.0)
 
 
 @functools.cache
@@ -156,6 +225,8 @@ def _sector(norms: frozenset[str], plain: str, role_sector: str | None) -> Secto
 def _entry_level(taxonomy: Taxonomy, title: str, plain: str, soc_code: str | None) -> bool:
     if title and _APPRENTICE.search(title):
         return True
+    if title and "trainee" not in title.lower() and _NURSING_ASSOCIATE.search(title.lower()):
+        return False  # nursing associates must hold NMC registration
     group = taxonomy.get_soc(soc_code) if soc_code else None
     professional = soc_code is not None and soc_code.startswith(_NOT_ENTRY_SOC_PREFIXES)
     band = _band(title, plain)
@@ -165,7 +236,7 @@ def _entry_level(taxonomy: Taxonomy, title: str, plain: str, soc_code: str | Non
         if (
             group.typically_entry_level
             and title
-            and _SENIOR_TITLE.search(title)
+            and _SENIOR_TITLE.search(re.split(r"\bto\b", title, maxsplit=1)[0])
             and not group.code.startswith(("6", "9"))
         ):
             return False
@@ -196,6 +267,10 @@ def extract(text: str, title: str | None = None) -> Extraction:
             registration = REGULATOR_BY_SOC[soc_code]
         elif role_profile is not None and role_profile.requirements.registration:
             registration = role_profile.requirements.registration
+        elif _NURSE_REGISTRATION.search(view.lower):
+            registration = "NMC"
+        elif _PROFESSION_REGISTRATION.search(view.lower):
+            registration = "professional body"
     driving = requirements.driving_licence
     category = requirements.licence_category
     if (

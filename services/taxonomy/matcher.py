@@ -4,8 +4,12 @@ Every skill label and alternative label becomes a token sequence (see
 :func:`services.taxonomy.textview.phrase_tokens`). At each token the longest phrase wins, so
 "administration of medication" is medication, not administration. Labels written in capitals
 in ``skills.json`` (``ECG``, ``BLS``) only match capitals in the advert. Sentences of employer
-boilerplate (equal-opportunities statements, contact details) are skipped, and a skill is
-"desirable" when the nearest Essential/Desirable marker says so.
+boilerplate are skipped: equal-opportunities statements, contact details, benefits and perks,
+the employer's values and safeguarding duty, training the employer will give and the
+employer describing its own services (the labelling guideline does not count any of them).
+:data:`BLOCKERS` are phrases that match no skill, so a shorter label inside them cannot fire
+("counselling psychologist", "teaching hospital", "line managed by"). A skill is "desirable"
+when the nearest Essential/Desirable marker says so.
 """
 
 from __future__ import annotations
@@ -21,14 +25,52 @@ from services.taxonomy.textview import TextView, phrase_tokens
 
 MAX_EVIDENCE = 5
 
+# anchored at a word start (see requirements.at_word_start): much faster on long adverts
 _BOILERPLATE = re.compile(
-    r"committed to|equal opportunit|equality of opportunit|disability confident|positive about dis|"
+    r"\b(?:committed to|equal opportunit|equality of opportunit|disability confident|positive about dis|"
     r"welcome applications|guaranteed interview|armed forces|mindful employer|stonewall|two ticks|"
     r"please contact|for further information|for more information|informal (?:enquir|discussion|visit|chat)|"
     r"email address|e-mail address|via email|by email|junk|spam folder|check your email|"
     r"sponsorship|certificate of sponsorship|visa|we offer|benefits include|in return|"
     r"flexible working|staff benefits|nhs pension|car lease|salary sacrifice|"
-    r"apply online|application form|closing date|shortlisted|interview date",
+    r"apply online|application form|closing date|shortlisted|interview date|"
+    # benefits and perks the employer offers
+    r"pension|annual leave|holiday|life assurance|discount|salary sacrifice|cycle to work|childcare|"
+    r"\bgym\b|fitness|wellness|wellbeing (?:support|programme|centre)|health checks? and|staff health|"
+    r"relocation|lease car|free parking|free meals|employee assistance|"
+    # statements of the employer's values and safeguarding duty
+    r"our values|trust values|values of\b|values are\b|share (?:this|our) commitment|"
+    r"safeguarding and promoting|promoting the welfare|safer recruitment|safe recruitment|"
+    # training and development the employer will give
+    r"opportunit(?:y|ies) to (?:develop|gain|learn|attend|undertake|rotate|train|work towards)|"
+    r"training (?:opportunities|programme)|training (?:will be|is|can be) (?:provided|given|available)|"
+    r"development opportunities|we (?:offer|can offer|will offer|will support|will provide)|"
+    r"you will receive|support you (?:to|in|with)|"
+    # what the employer or service already provides (describing itself, not the job)
+    r"\bwe provide\b|\bprovides? (?:a |an )?(?:range|full range|wide range|specialist|high quality)|"
+    r"our services|services include|rated (?:good|outstanding))",
+)
+# Phrases that match no skill: as the longest match they stop a shorter label inside them
+# from firing ("counselling psychologist" is a job title, not counselling; "teaching
+# hospital" is the employer, not teaching others).
+BLOCKERS: tuple[str, ...] = (
+    "counselling psychologist",
+    "counselling psychologists",
+    "teaching hospital",
+    "teaching hospitals",
+    "teaching trust",
+    "university teaching",
+    "line managed by",
+    "line management of",
+    "under the line management",
+    "flexible working",
+    "flexible hours",
+    "flexible shift",
+    "track record",
+    "administration costs",
+    "administration building",
+    "administration staff",
+    "administration team",
 )
 _DESIRABLE = re.compile(
     r"\b(?:desirable|desired|advantageous|an advantage|advantage|beneficial|preferable|preferred|"
@@ -70,6 +112,11 @@ def build_index(taxonomy: Taxonomy) -> PhraseIndex:
                 owners[tokens].append(skill.id)
             is_upper = name.isupper() and any(ch.isalpha() for ch in name)
             upper[tokens] = upper.get(tokens, True) and is_upper
+    for name in BLOCKERS:
+        tokens = phrase_tokens(name)
+        if tokens not in owners:
+            owners[tokens] = []
+            upper[tokens] = False
     single: dict[str, _Phrase] = {}
     grouped: dict[tuple[str, str], list[_Phrase]] = defaultdict(list)
     for tokens, skill_ids in owners.items():
@@ -164,7 +211,7 @@ def find_skills(view: TextView, index: PhraseIndex | None = None) -> tuple[Skill
             if last.segment != first.segment:
                 continue
             matched = length
-            if first.segment in markers.boiler:
+            if first.segment in markers.boiler or not phrase.skill_ids:
                 break
             is_essential = _essential_at(markers, first.start, first.segment)
             span = Span(first.start, last.end, view.original[first.start : last.end])

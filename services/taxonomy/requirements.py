@@ -1,9 +1,14 @@
 """Reading checks and qualifications (driving licence, DBS, English/maths, registration,
 essential experience) from the plain view of an advert with regular expressions.
 
-Mentions inside "desirable" context do not count as requirements. Registration comes from
-an explicit regulator mention; callers add the regulator implied by a registered
-profession's SOC code.
+Mentions inside "desirable" context do not count as essential experience or English/maths:
+a "Desirable" column, a lead-in such as "you will ideally have:" and the list under it, and
+a desirable clause of a sentence ("GCSEs are required, and experience would be beneficial"
+keeps only its first clause; "not essential" is not an essential marker). A driving licence
+counts whether essential or desirable, as the labelling guideline says. Experience is not
+essential when the post also welcomes newly qualified staff. Registration comes from an
+explicit regulator mention; callers add the regulator implied by a registered profession's
+SOC code or by nursing abbreviations (RMN, RGN, RNLD ...).
 """
 
 from __future__ import annotations
@@ -13,13 +18,23 @@ import re
 from services.taxonomy.models import Requirements
 
 _FLAGS = 0
-_DRIVING = re.compile(
+
+
+def at_word_start(pattern: str) -> re.Pattern[str]:
+    """Compile an alternation that may only start at a word boundary.
+
+    Anchoring the whole alternation with ``\\b`` lets the regex engine skip its branches
+    at every position inside a word, which makes scanning long adverts much faster.
+    """
+    return re.compile(r"\b(?:" + pattern + ")")
+
+
+_DRIVING = at_word_start(
     r"driv(?:ing|er'?s?)\s+licen[cs]e|full\s+(?:uk\s+|clean\s+|valid\s+|manual\s+)*licen[cs]e|"
     r"(?:access\s+to|use\s+of|own)\s+(?:a\s+|your\s+own\s+)?(?:car|vehicle|transport)\b|"
     r"\bcar\s+(?:driver|owner|user)\b|(?:ability|able|willing)\s+to\s+drive|must\s+(?:be\s+able\s+to\s+)?drive|"
     r"business\s+(?:car\s+)?insurance|\bdriver\s+(?:is\s+)?essential|\bcategory\s+(?:b|c1|d1|c|d)\b|"
     r"\b(?:c1|d1)\s+(?:licen[cs]e|entitlement|category)",
-    _FLAGS,
 )
 _NO_DRIVING = re.compile(
     r"non[-\s]?drivers?|driv(?:ing|er'?s?)\s+licen[cs]e\s+(?:is\s+)?not\s+(?:essential|required|necessary)|"
@@ -27,14 +42,14 @@ _NO_DRIVING = re.compile(
     _FLAGS,
 )
 _CATEGORY = re.compile(r"\b(?:category|cat\.?)\s*(c1e|d1e|c1|d1|be|c|d|b)\b|\b(c1|d1)\b", _FLAGS)
-_DBS = re.compile(
+_DBS = at_word_start(
     r"\bdbs\b|disclosure\s+(?:and|&)\s+barring|\bcrb\b|criminal\s+records?\s+(?:check|disclosure|bureau)|"
-    r"rehabilitation\s+of\s+offenders|disclosure\s+check|police\s+check|barred\s+list",
-    _FLAGS,
+    r"rehabilitation\s+of\s+offenders|disclosure\s+check|police\s+check|barred\s+list|"
+    r"disclosure\s+barring|enhanced\s+disclosure|\bvetting\b|security\s+(?:check|clearance)",
 )
 _DBS_LEVEL = re.compile(r"\b(enhanced|standard|basic)\b", _FLAGS)
 _ENGLISH = re.compile(r"\benglish\b|\bliteracy\b", _FLAGS)
-_MATHS = re.compile(r"\bmaths?\b|\bmathematics\b|\bnumeracy\b|application\s+of\s+number", _FLAGS)
+_MATHS = at_word_start(r"maths?\b|mathematics\b|numeracy\b|application\s+of\s+number")
 _LEVEL2 = re.compile(
     r"\bgcses?\b|\bo[-\s]?levels?\b|grade\s+(?:[a-c]|[4-9])\b|level\s*2\b|l2\b|\bigcse\b|a\*?\s*-\s*c\b|9\s*-\s*4\b",
     _FLAGS,
@@ -59,25 +74,34 @@ _REG_CONTEXT = re.compile(
 )
 _REG_STRONG = re.compile(r"must|essential|required|current|valid|active|live|full", _FLAGS)
 _EXPERIENCE = re.compile(r"\bexperience[ds]?\b", _FLAGS)
-_EXP_NEGATIVE = re.compile(
+_EXP_NEGATIVE = at_word_start(
     r"no\s+(?:previous\s+|prior\s+|formal\s+|care\s+|relevant\s+)?experience|experience\s+(?:is\s+)?not\s+(?:essential|required|necessary|needed)|"
     r"without\s+(?:previous\s+|prior\s+)?experience|(?:do\s+not|don'?t)\s+need\s+(?:any\s+)?(?:previous\s+)?experience|"
     r"experience\s+(?:is\s+)?(?:desirable|preferred|an\s+advantage|advantageous|helpful|beneficial)|"
-    r"(?:full|comprehensive)\s+training\s+(?:will\s+be\s+|is\s+)?(?:given|provided)",
-    _FLAGS,
+    r"(?:full|comprehensive)\s+training\s+(?:will\s+be\s+|is\s+)?(?:given|provided)|"
+    # the same post is open to newcomers (labelling guideline: experience is then not essential)
+    r"newly[\s-]+qualified|recently\s+qualified|(?:do\s+not|don'?t|dont)\s+have\s+(?:\w+\s+){0,4}experience",
 )
 _EXP_POSITIVE = re.compile(
     r"essential|required|must|necessary|need\s+to\s+have|proven|demonstrable|demonstrated|significant|substantial|"
-    r"extensive|previous|prior|recent|minimum\s+of|\d+\s*(?:\+\s*)?(?:years?|months?)|considerable|experienced",
+    r"extensive|previous|prior|recent|minimum\s+of|\d+\s*(?:\+\s*)?(?:years?|months?)|considerable|"
+    r"\b(?:an|be|are|highly|suitably)\s+experienced\b|"
+    # list items and plain statements: "Experience of ...", "you will have experience in ..."
+    r"^\W*(?:some\s+|relevant\s+|post[\s-]+\w+\s+)?experience\s+(?:of|in|with|as|working)\b|"
+    r"\b(?:have|has|having|with)\s+(?:had\s+)?(?:some\s+|relevant\s+|good\s+|broad\s+|a\s+broad\s+|post[\s-]+\w+\s+)?experience\b|"
+    r"\bhave\s+worked\s+in\b|track\s+record",
     _FLAGS,
 )
-_DESIRABLE = re.compile(
+_DESIRABLE = at_word_start(
     r"desirable|advantage|preferred|preferable|beneficial|ideally|not\s+essential|an\s+asset",
-    _FLAGS,
 )
 _REG_KEYS = ("regist", "pin", "licen", "nmc", "hcpc", "gmc", "gphc", "gdc")
-_ESSENTIAL_WORD = re.compile(r"essential|must|required")
+_ESSENTIAL_WORD = re.compile(r"(?<!not\s)(?:essential|must|required)")
 _SEGMENT_SPLIT = re.compile(r"\n|(?<=[.;!?])\s")
+# clauses inside one sentence: "GCSEs are required, and experience would be beneficial"
+_CLAUSE_SPLIT = re.compile(
+    r",\s+(?=(?:and|but|although|whilst|while|ideally|preferably)\b)|;\s+|\s+but\s+"
+)
 
 
 def _segments(plain: str) -> list[str]:
@@ -117,11 +141,17 @@ def _essential_segments(plain: str) -> list[str]:
         if head in {"essential", "essential criteria", "essential:"}:
             in_desirable = False
             continue
+        if head.endswith(":") or segment.rstrip().endswith(":"):
+            # "you will ideally have:" introduces a desirable list; a plain lead-in ends it
+            in_desirable = bool(_DESIRABLE.search(head))
+            if in_desirable:
+                continue
         if in_desirable:
             continue
-        if _DESIRABLE.search(segment) and not _ESSENTIAL_WORD.search(segment):
-            continue
-        out.append(segment)
+        for clause in _CLAUSE_SPLIT.split(segment):
+            if _DESIRABLE.search(clause) and not _ESSENTIAL_WORD.search(clause):
+                continue
+            out.append(clause)
     return out
 
 
@@ -129,10 +159,11 @@ def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
     """Requirements stated in ``plain``: the LOWER-CASED plain view of an advert."""
     segments = _essential_segments(plain)
     joined = "\n".join(segments)
-    driving = bool(_DRIVING.search(joined)) and not _NO_DRIVING.search(plain)
+    # a licence counts whether it is essential or desirable (labelling guideline)
+    driving = bool(_DRIVING.search(plain)) and not _NO_DRIVING.search(plain)
     category: str | None = None
     if driving:
-        for match in _CATEGORY.finditer(joined):
+        for match in _CATEGORY.finditer(plain):
             found = (match.group(1) or match.group(2) or "").upper()
             if found and found != "B":
                 category = found

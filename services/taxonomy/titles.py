@@ -14,13 +14,15 @@ import html
 import re
 
 _RULES_SRC: tuple[tuple[str, str], ...] = (
+    # assistants "to" a director are secretaries, not directors
+    (r"^(?:pa|personal assistant|executive assistant|executive pa)\b.*\bto\b", "4215"),
     # contact centres before ambulance and nursing words
     (
-        r"call handler|call taker|\b111\b|health advis[eo]r|emergency medical dispatcher|dispatcher|call cent(?:re|er)|contact cent(?:re|er)|clinical advis[eo]r.*(?:111|remote)",
+        r"call handler|call taker|\b111\b|(?<!sexual )health advis[eo]r|emergency medical dispatcher|dispatcher|call cent(?:re|er)|contact cent(?:re|er)|clinical advis[eo]r.*(?:111|remote)",
         "7211",
     ),
     (
-        r"\bapprentice\b.*\b(?:it|ict|digital|infrastructure|service desk|technology)\b|\b(?:it|ict|digital)\b.*\bapprentice",
+        r"\bapprentice\b.*\b(?:it|ict|digital|infrastructure|service desk|technology)\b|\b(?:it|ict|digital)\b.*\bapprentice|\bim ?& ?t\b.*(?:support|technician|officer|engineer|analyst)",
         "3132",
     ),
     # dental
@@ -46,6 +48,8 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     # support roles before the professions
     (r"trainee nursing associate|\btna\b|nursing associate trainee", "6131"),
     (r"nursing associate|nurse associate|\brna\b", "3219"),
+    # hospital play staff (labelling guideline: hospital play specialists 3219)
+    (r"\bplay (?:specialist|worker|leader|assistant)", "3219"),
     (
         r"assistant practitioner|associate practitioner(?!.*psycholog)|assistant clinical practitioner",
         "3219",
@@ -55,7 +59,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "6131",
     ),
     (
-        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services|decontamination (?:technician|assistant|operative)|hsdu|\bssd\b|care support worker.*(?:hospital|ward)|nursery nurse|play (?:specialist|worker|leader)|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
+        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|(?:therapist|physiotherapist|therapists?') assistant|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services|decontamination (?:technician|assistant|operative)|hsdu|\bssd\b|care support worker.*(?:hospital|ward)|nursery nurse|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
         "6131",
     ),
     # ambulance
@@ -93,9 +97,14 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"nurse consultant|consultant nurse|consultant midwife|nurse practitioner|\banp\b|advanced (?:clinical |nurse )?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner",
         "2234",
     ),
+    (r"nurses? (?:and|&|/) midwi|midwi\w* (?:and|&|/) nurs", "2237"),
     (r"midwi(?:fe|ves|fery)", "2231"),
     (
-        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner)|home treatment|\brnmh\b|learning disabilit(?:y|ies) nurse|\brnld\b|nurse.*learning disabilit|forensic nurse|dementia nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|iapt nurse",
+        r"\brnld\b|\brldn\b|learning disabilit(?:y|ies) nurse|nurse.*learning disabilit|\bld\b.*nurse|nurse.*\bld\b",
+        "2237",
+    ),
+    (
+        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner)|home treatment|\brnmh\b|forensic nurse|dementia nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
         "2235",
     ),
     (
@@ -136,7 +145,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"speech and language therapist|speech & language therapist|speech and language therapy|\bslt\b|\bsalt\b",
         "2223",
     ),
-    (r"clinical psychologist|psychologist.*clinical|consultant psychologist", "2225"),
+    (r"clinical\b.{0,30}psychologist|psychologist.*clinical|consultant psychologist", "2225"),
     (r"psychologist|assistant psycholog|psychology assistant|neuropsycholog", "2226"),
     (
         r"psychotherapist|\bcbt\b|cognitive behaviou?ral|psychological wellbeing practitioner|\bpwp\b|high intensity|psychological therap|family therap|systemic|mentali[sz]ation|\bdbt\b|psychotherapy|arts? therapist|art psychotherap|music therapist|drama therapist|dramatherapist|play therapist|iapt therapist|therapist.*iapt|counselling psychologist",
@@ -259,7 +268,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "4129",
     ),
     (
-        r"(?:hr|human resources|recruitment|medical staffing|workforce|rota|rostering|bank|e-?roster|temporary staffing|staff bank) (?:assistant|administrator|coordinator|co-ordinator|officer|clerk)|medical staffing",
+        r"(?:hr|human resources|recruitment|medical staffing|workforce|rota|rostering|bank|e-?roster|temporary staffing|staff bank|employee relations) (?:assistant|administrator|coordinator|co-ordinator|officer|clerk)|medical staffing",
         "4136",
     ),
     (r"stock control|inventory|stock controller|requisition", "4133"),

@@ -1,7 +1,8 @@
 """Train the SOC classifier: ``python -m services.taxonomy.train [--data PATH] [--out PATH]``.
 
 Reads the real NHS Jobs adverts (``../shared/data/nhs_jobs/nhs_jobs_2020_jobposting.jsonl.gz``),
-keeps only adverts OUTSIDE the evaluation pool (``sha256(source_file) % 10 != 0``), labels
+keeps only adverts OUTSIDE the evaluation and development pools (``sha256(source_file) % 10``
+not 0 or 1; see ``eval/README.md`` and ``docs/QUALITY.md``), labels
 them weakly with the title rules, and fits a TF-IDF + linear SVM on title + text. Fixed
 seeds and sorted input make the result deterministic. The adverts themselves are never
 written anywhere; only the fitted model is saved.
@@ -34,9 +35,19 @@ MIN_EXAMPLES = 5
 SEED = 20201130
 
 
+def pool_of(source_file: str) -> int:
+    """The pool number 0-9 of an advert: 0 is the evaluation pool, 1 the development pool."""
+    return int(hashlib.sha256(source_file.encode()).hexdigest(), 16) % 10
+
+
 def in_eval_pool(source_file: str) -> bool:
     """True for adverts reserved for evaluation (never train or tune on them)."""
-    return int(hashlib.sha256(source_file.encode()).hexdigest(), 16) % 10 == 0
+    return pool_of(source_file) == 0
+
+
+def in_dev_pool(source_file: str) -> bool:
+    """True for adverts reserved for development (rules are tuned on them, never trained on)."""
+    return pool_of(source_file) == 1
 
 
 def read_adverts(path: Path) -> Iterator[dict[str, str]]:
@@ -56,7 +67,7 @@ def weak_examples(path: Path) -> tuple[list[str], list[str]]:
     texts: list[str] = []
     labels: list[str] = []
     for advert in sorted(read_adverts(path), key=lambda a: a["source_file"]):
-        if not advert["source_file"] or in_eval_pool(advert["source_file"]):
+        if not advert["source_file"] or pool_of(advert["source_file"]) in (0, 1):
             continue
         code, _ = soc_from_title(advert["title"])
         if not code:

@@ -17,7 +17,7 @@ from services.common import geo
 from services.common.errors import InvalidInput, NotFound, ValidationFailed
 from services.common.events import Event
 from services.common.ingest import Reject
-from services.common.ingest_runs import Counts, RunView, create_run, run_feed
+from services.common.ingest_runs import Change, Counts, RunView, create_run, run_feed
 from services.common.models import new_id, stable_id, utcnow
 from services.common.pagination import after, decode_cursor, encode_cursor
 from services.training.adapters import ADAPTERS, CourseRecord
@@ -130,7 +130,29 @@ class CourseTarget:
         ).all()
         return {str(r[0]): str(r[1]) for r in rows}
 
-    def upsert(self, session: Session, source: str, record: CourseRecord, exists: bool) -> Event:
+    @staticmethod
+    def prepare(record: CourseRecord) -> CourseRecord:
+        """Nothing to derive ahead of the write: enrichment needs the provider row."""
+        return record
+
+    def write(
+        self, session: Session, source: str, changes: Sequence[Change[CourseRecord]]
+    ) -> list[Event]:
+        """Create or replace each course with its provider and presentations."""
+        return [
+            self.upsert(session, source, c.prepared, exists=c.exists, content_hash=c.content_hash)
+            for c in changes
+        ]
+
+    def upsert(
+        self,
+        session: Session,
+        source: str,
+        record: CourseRecord,
+        *,
+        exists: bool,
+        content_hash: str,
+    ) -> Event:
         course_id = stable_id("crs_", source, record.external_id)
         provider = _upsert_provider(session, source, record)
         found = session.get(Course, course_id) if exists else None
@@ -176,7 +198,7 @@ class CourseTarget:
         c.postcode, c.url = record.postcode or record.provider.postcode, record.url
         c.lat, c.lon, c.region = extra.lat, extra.lon, extra.region
         c.status = "open"
-        c.content_hash = record.content_hash()
+        c.content_hash = content_hash
         c.updated_at = utcnow()
         starts = [p.start_date for p in record.presentations if p.start_date is not None]
         today = utcnow().date()

@@ -1,14 +1,21 @@
-"""The vacancies service's logic: ingesting feeds and searching vacancies. No FastAPI here."""
+"""The vacancies service's logic: ingesting feeds and searching vacancies. No FastAPI here.
+
+Ingestion goes through ``services.common.ingest_runs.run_feed`` with ``VacancyTarget``:
+``prepare_vacancy`` (pure: enrichment, the costly part, run on worker processes for big
+feeds) turns a record into the vacancy's column values, and ``VacancyTarget.write`` stores a
+batch of them with one multi-row INSERT and one multi-row UPDATE. JobPosting JSON-LD is read
+with the adapter's deferred variant, so an unchanged advert is never parsed or enriched.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, Final, cast
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -16,11 +23,12 @@ from sqlmodel import Session, col, select
 from services.common import geo
 from services.common.errors import InvalidInput, NotFound, ValidationFailed
 from services.common.events import Event
-from services.common.ingest import Reject
-from services.common.ingest_runs import Counts, RunView, create_run, run_feed
+from services.common.ingest import Deferred, Reject
+from services.common.ingest_runs import Change, Counts, RunView, create_run, run_feed
 from services.common.models import new_id, stable_id, utcnow
 from services.common.pagination import after, decode_cursor, encode_cursor
 from services.vacancies.adapters import ADAPTERS, VacancyRecord
+from services.vacancies.adapters.jobposting import defer_jobposting
 from services.vacancies.enrich import enrich
 from services.vacancies.models import Vacancy
 
@@ -49,38 +57,113 @@ def check_source(source: str) -> str:
     return source
 
 
-def vacancy_event_data(v: Vacancy, today: date | None = None) -> dict[str, Any]:
-    """What the matching index needs of a vacancy, carried in its events."""
+_EVENT_COLUMNS: Final = (
+    "id",
+    "source",
+    "external_id",
+    "title",
+    "employer",
+    "sector",
+    "role",
+    "soc_code",
+    "band",
+    "hours_per_week",
+    "working_pattern",
+    "contract",
+    "lat",
+    "lon",
+    "region",
+    "closing_date",
+    "status",
+    "entry_level",
+    "skills",
+    "requirements",
+)
+
+
+def vacancy_event_data(v: Vacancy | Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
+    """What the matching index needs of a vacancy (a row, or its column values), carried in its events."""
+    row = v if isinstance(v, Mapping) else {name: getattr(v, name) for name in _EVENT_COLUMNS}
+    closing: date | None = row["closing_date"]
     return {
-        "id": v.id,
-        "source": v.source,
-        "external_id": v.external_id,
-        "title": v.title,
-        "employer": v.employer,
-        "sector": v.sector,
-        "role": v.role,
-        "soc_code": v.soc_code,
-        "band": v.band,
-        "hours_per_week": v.hours_per_week,
-        "working_pattern": list(v.working_pattern),
-        "contract": v.contract,
-        "lat": v.lat,
-        "lon": v.lon,
-        "region": v.region,
-        "closing_date": v.closing_date.isoformat() if v.closing_date else None,
-        "status": effective_status(v, today),
-        "entry_level": v.entry_level,
-        "skills": list(v.skills),
-        "requirements": dict(v.requirements),
+        "id": row["id"],
+        "source": row["source"],
+        "external_id": row["external_id"],
+        "title": row["title"],
+        "employer": row["employer"],
+        "sector": row["sector"],
+        "role": row["role"],
+        "soc_code": row["soc_code"],
+        "band": row["band"],
+        "hours_per_week": row["hours_per_week"],
+        "working_pattern": list(row["working_pattern"]),
+        "contract": row["contract"],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "region": row["region"],
+        "closing_date": closing.isoformat() if closing else None,
+        "status": _status(row["status"], closing, today),
+        "entry_level": row["entry_level"],
+        "skills": list(row["skills"]),
+        "requirements": dict(row["requirements"]),
     }
 
 
 def effective_status(v: Vacancy, today: date | None = None) -> str:
     """``closed`` when closed by a feed or past its closing date, else ``open``."""
+    return _status(v.status, v.closing_date, today)
+
+
+def _status(status: str, closing_date: date | None, today: date | None) -> str:
     today = today or utcnow().date()
-    if v.status == "closed" or (v.closing_date is not None and v.closing_date < today):
+    if status == "closed" or (closing_date is not None and closing_date < today):
         return "closed"
     return "open"
+
+
+def prepare_vacancy(record: VacancyRecord) -> dict[str, Any]:
+    """A record's column values, with everything enrichment derives from it.
+
+    Pure (no database, no clock), so ingestion runs it in worker processes for big feeds;
+    ``VacancyTarget.write`` adds the id, source, hash and timestamps.
+    """
+    extra = enrich(record)
+    return {
+        "external_id": record.external_id,
+        "title": record.title[:512],
+        "employer": record.employer[:512] if record.employer else None,
+        "employer_type": extra.employer_type,
+        "sector": extra.sector,
+        "role": extra.role,
+        "role_confidence": extra.role_confidence,
+        "soc_code": extra.soc_code,
+        "band": extra.band,
+        "salary_text": record.salary_text[:512] if record.salary_text else None,
+        "salary_min": record.salary_min,
+        "salary_max": record.salary_max,
+        "salary_period": record.salary_period,
+        "hours_per_week": record.hours_per_week,
+        "working_pattern": list(record.working_pattern),
+        "contract": record.contract,
+        "postcode": record.postcode[:16] if record.postcode else None,
+        "locality": record.locality[:256] if record.locality else None,
+        "lat": extra.lat,
+        "lon": extra.lon,
+        "region": extra.region,
+        "lad_code": extra.lad_code,
+        "posted_at": record.posted_at,
+        "closing_date": record.closing_date,
+        "entry_level": extra.entry_level,
+        "url": record.url[:1024] if record.url else None,
+        "category": record.category[:128] if record.category else None,
+        "description": record.description,
+        "skills": extra.skills,
+        "requirements": extra.requirements,
+        "enriched_with": extra.enriched_with,
+    }
+
+
+_VACANCY_TABLE = cast(Table, Vacancy.__table__)  # type: ignore[attr-defined]
 
 
 class VacancyTarget:
@@ -100,51 +183,50 @@ class VacancyTarget:
         ).all()
         return {str(r[0]): str(r[1]) for r in rows}
 
-    def upsert(self, session: Session, source: str, record: VacancyRecord, exists: bool) -> Event:
-        vacancy_id = stable_id("vac_", source, record.external_id)
-        found = session.get(Vacancy, vacancy_id) if exists else None
-        v = found or Vacancy(
-            id=vacancy_id,
-            source=source,
-            external_id=record.external_id,
-            title=record.title,
-            content_hash="",
-        )
-        extra = enrich(record)
+    prepare = staticmethod(prepare_vacancy)
+
+    def write(
+        self, session: Session, source: str, changes: Sequence[Change[dict[str, Any]]]
+    ) -> list[Event]:
+        """Insert the new vacancies and replace the changed ones: two bulk statements."""
+        table = _VACANCY_TABLE
         now = utcnow()
-        v.title = record.title[:512]
-        v.employer = record.employer[:512] if record.employer else None
-        v.employer_type = extra.employer_type
-        v.sector = extra.sector
-        v.role, v.role_confidence, v.soc_code = extra.role, extra.role_confidence, extra.soc_code
-        v.band = extra.band
-        v.salary_text = record.salary_text[:512] if record.salary_text else None
-        v.salary_min, v.salary_max, v.salary_period = (
-            record.salary_min,
-            record.salary_max,
-            record.salary_period,
-        )
-        v.hours_per_week = record.hours_per_week
-        v.working_pattern = list(record.working_pattern)
-        v.contract = record.contract
-        v.postcode = record.postcode[:16] if record.postcode else None
-        v.locality = record.locality[:256] if record.locality else None
-        v.lat, v.lon, v.region, v.lad_code = extra.lat, extra.lon, extra.region, extra.lad_code
-        v.posted_at = record.posted_at or (found.posted_at if found else None) or now
-        v.closing_date = record.closing_date
-        v.status, v.closed_at = "open", None
-        v.entry_level = extra.entry_level
-        v.url = record.url[:1024] if record.url else None
-        v.category = record.category[:128] if record.category else None
-        v.description = record.description
-        v.skills, v.requirements = extra.skills, extra.requirements
-        v.enriched_with = extra.enriched_with
-        v.content_hash = record.content_hash()
-        v.updated_at = now
-        session.add(v)
-        session.flush()
-        kind = "vacancy.updated" if found else "vacancy.created"
-        return Event(kind, v.id, vacancy_event_data(v))
+        rows: list[dict[str, Any]] = []
+        for change in changes:
+            row = dict(change.prepared)
+            row.update(
+                id=stable_id("vac_", source, change.external_id),
+                source=source,
+                status="open",
+                closed_at=None,
+                content_hash=change.content_hash,
+                updated_at=now,
+            )
+            rows.append(row)
+        replaced = [row["id"] for row, change in zip(rows, changes, strict=True) if change.exists]
+        first_posted: dict[str, datetime | None] = {}
+        if replaced:
+            found = session.execute(
+                sa_select(table.c.id, table.c.posted_at).where(table.c.id.in_(replaced))
+            ).all()
+            first_posted = {str(r[0]): r[1] for r in found}
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        events: list[Event] = []
+        for row, change in zip(rows, changes, strict=True):
+            row["posted_at"] = row["posted_at"] or first_posted.get(row["id"]) or now
+            if change.exists and row["id"] in first_posted:
+                updates.append({**{k: v for k, v in row.items() if k != "id"}, "b_id": row["id"]})
+                kind = "vacancy.updated"
+            else:
+                inserts.append({**row, "created_at": now})
+                kind = "vacancy.created"
+            events.append(Event(kind, row["id"], vacancy_event_data(row)))
+        if inserts:
+            session.execute(insert(table), inserts)
+        if updates:
+            session.execute(update(table).where(table.c.id == bindparam("b_id")), updates)
+        return events
 
     def __init__(self) -> None:
         self._missing: list[str] | None = None
@@ -170,6 +252,19 @@ class VacancyTarget:
         return events
 
 
+VacancyItem = VacancyRecord | Deferred[VacancyRecord] | Reject
+
+
+def read_feed(stream: IO[bytes], format: str) -> Iterator[VacancyItem]:
+    """The items ingestion reads from a feed: JobPosting adverts deferred, others parsed."""
+    if format == "jobposting-jsonld":
+        return defer_jobposting(cast(BinaryIO, stream))
+    adapter = ADAPTERS.get(format)
+    if adapter is None:
+        raise InvalidInput(f"Unknown format {format!r}; use one of {', '.join(ADAPTERS)}.")
+    return adapter(cast(BinaryIO, stream))
+
+
 def ingest_feed(
     engine: Engine,
     stream: IO[bytes],
@@ -179,31 +274,35 @@ def ingest_feed(
     mode: str = "delta",
     on_batch: Callable[[Counts], None] | None = None,
     batch_size: int = 500,
+    workers: int | None = None,
 ) -> RunView:
-    """Read a whole feed through its adapter into the vacancy table, as one ingest run."""
-    adapter = ADAPTERS.get(format)
-    if adapter is None:
-        raise InvalidInput(f"Unknown format {format!r}; use one of {', '.join(ADAPTERS)}.")
+    """Read a whole feed through its adapter into the vacancy table, as one ingest run.
+
+    ``workers``: processes that prepare (parse and enrich) new and changed adverts of a big
+    feed; ``None`` means one per CPU, ``1`` keeps it all in this process.
+    """
     return ingest_items(
         engine,
-        adapter(cast(BinaryIO, stream)),
+        read_feed(stream, format),
         source=source,
         format=format,
         mode=mode,
         on_batch=on_batch,
         batch_size=batch_size,
+        workers=workers,
     )
 
 
 def ingest_items(
     engine: Engine,
-    items: Iterable[VacancyRecord | Reject],
+    items: Iterable[VacancyItem],
     *,
     source: str,
     format: str,
     mode: str = "delta",
     on_batch: Callable[[Counts], None] | None = None,
     batch_size: int = 500,
+    workers: int | None = None,
 ) -> RunView:
     """Ingest records already read (a remote pull's pages, say) as one run."""
     check_source(source)
@@ -220,6 +319,7 @@ def ingest_items(
         mode=mode,
         batch_size=batch_size,
         on_batch=on_batch,
+        workers=workers,
     )
 
 

@@ -13,7 +13,8 @@ and postings from skills and requirements to the courses that give them.
 * ``skill_postings`` maps a skill id to the course rows teaching it (grants count: a course
   granting ``english:level1`` teaches ``english-level1``); ``grant_postings`` maps a
   requirement (``english:entry3``, ``licence:B``, ``care_certificate``) to the course rows
-  whose grants satisfy it.
+  whose grants satisfy it. ``effects_by_skill`` and ``effects_by_grant`` do the same for
+  effects, which are far fewer than courses.
 * ``cost_class`` pre-computes funding eligibility (0 free to all, 1 free to under-19s,
   2 the list price) so the cost to one person is a vectorised ``where``.
 
@@ -33,7 +34,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from services.common.geo import haversine_km_many
+from services.common.geo import EARTH_RADIUS_KM
 from services.matching.engine import spatial
 from services.matching.engine.attainment import (
     LEVEL_RANK,
@@ -106,19 +107,29 @@ class CourseTable:
         self.alive: Column[np.bool_] = Column(np.bool_)
         self.signature: Column[np.int32] = Column(np.int32)
         self.cost: Column[np.float64] = Column(np.float64)
+        self.min_weeks: Column[np.float64] = Column(np.float64)
+        self.venue_x: Column[np.float64] = Column(np.float64)
+        self.venue_y: Column[np.float64] = Column(np.float64)
+        self.venue_z: Column[np.float64] = Column(np.float64)
         self.cost_class: Column[np.int8] = Column(np.int8)
         self.signatures: list[Signature] = []
         self._signature_of: dict[Signature, int] = {}
         self.effect: Column[np.int32] = Column(np.int32)
         self._effect_of: dict[tuple[int, frozenset[str]], int] = {}
+        self.effects_by_skill: dict[str, list[int]] = {}
+        self.effects_by_grant: dict[str, list[int]] = {}
         self.run_lat: Column[np.float64] = Column(np.float64)
         self.run_lon: Column[np.float64] = Column(np.float64)
+        self.run_x: Column[np.float64] = Column(np.float64)
+        self.run_y: Column[np.float64] = Column(np.float64)
+        self.run_z: Column[np.float64] = Column(np.float64)
         self.run_start: Column[np.int32] = Column(np.int32)
         self.run_weeks: Column[np.float32] = Column(np.float32)
         self.run_course: Column[np.int32] = Column(np.int32)
         self.run_alive: Column[np.bool_] = Column(np.bool_)
         self.online_runs: Column[np.int64] = Column(np.int64)
         self.runs_of: list[list[int]] = []
+        self.entry_of_row: list[tuple[str, ...]] = []
         self.skill_postings: dict[str, list[int]] = {}
         self.grant_postings: dict[str, list[int]] = {}
         self._posting_arrays: dict[tuple[str, str], IntArray] = {}
@@ -161,8 +172,17 @@ class CourseTable:
             self.signatures.append(key)
             self._signature_of[key] = code
         self.signature.append(code)
+        self.entry_of_row.append(entry)
         taught = frozenset(course_skills(doc.skills_taught, doc.grants))
-        self.effect.append(self._effect_of.setdefault((code, taught), len(self._effect_of)))
+        effect = self._effect_of.get((code, taught))
+        if effect is None:
+            effect = len(self._effect_of)
+            self._effect_of[(code, taught)] = effect
+            for skill in taught:
+                self.effects_by_skill.setdefault(skill, []).append(effect)
+            for token in dict.fromkeys(t for g in grants for t in satisfied_tokens(g)):
+                self.effects_by_grant.setdefault(token, []).append(effect)
+        self.effect.append(effect)
         self.cost.append(max(float(doc.cost or 0.0), 0.0))
         self.cost_class.append(_cost_class(doc))
         runs: list[int] = []
@@ -176,6 +196,10 @@ class CourseTable:
             position = len(self.run_course)
             self.run_lat.append(lat)
             self.run_lon.append(lon)
+            phi, lam = math.radians(lat), math.radians(lon)
+            self.run_x.append(math.cos(phi) * math.cos(lam))
+            self.run_y.append(math.cos(phi) * math.sin(lam))
+            self.run_z.append(math.sin(phi))
             self.run_start.append(run.start_date.toordinal() if run.start_date else FLEXIBLE_START)
             self.run_weeks.append(weeks)
             self.run_course.append(row)
@@ -184,6 +208,24 @@ class CourseTable:
                 self.online_runs.append(position)
             runs.append(position)
         self.runs_of.append(runs)
+        weeks_known = [w for w in (presentation_weeks(r) for r in doc.presentations) if w == w]
+        self.min_weeks.append(min(weeks_known) if weeks_known else math.inf)
+        venue = next(
+            (
+                r
+                for r in doc.presentations
+                if not is_online(r) and spatial.finite_point(r.lat, r.lon)
+            ),
+            None,
+        )
+        if venue is None:  # online only: as near as can be
+            vx = vy = vz = math.nan
+        else:
+            phi, lam = math.radians(float(venue.lat or 0.0)), math.radians(float(venue.lon or 0.0))
+            vx, vy, vz = math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+        self.venue_x.append(vx)
+        self.venue_y.append(vy)
+        self.venue_z.append(vz)
         for skill in taught:
             self._post(self.skill_postings, "skill", skill, row)
         for grant in grants:
@@ -215,8 +257,8 @@ class CourseTable:
             (placed[spatial.grid_order(lats[placed], lons[placed])], np.flatnonzero(np.isnan(lats)))
         )
         for column in (
-            self.run_lat, self.run_lon, self.run_start, self.run_weeks, self.run_course,
-            self.run_alive,
+            self.run_lat, self.run_lon, self.run_x, self.run_y, self.run_z, self.run_start,
+            self.run_weeks, self.run_course, self.run_alive,
         ):  # fmt: skip
             column.replace(column.view()[order])
         new_position = np.empty_like(order)
@@ -248,8 +290,10 @@ class CourseTable:
             lats[self.n_sorted :], lons[self.n_sorted :], lat, lon, margin
         )
         near = np.concatenate((sorted_rows, tail_rows))
-        distance = haversine_km_many(lat, lon, lats[near], lons[near])
-        inside = distance <= radius_km
+        inside, distance = spatial.within(
+            lat, lon, radius_km, self.run_x.view()[near], self.run_y.view()[near],
+            self.run_z.view()[near],
+        )  # fmt: skip
         online = self.online_runs.view()
         runs = np.concatenate((near[inside], online))
         run_distance = np.concatenate((distance[inside], np.zeros(online.size)))
@@ -273,6 +317,16 @@ class CourseTable:
             self._posting_arrays[(kind, key)] = cached
         return cached
 
+    def venue_distance(self, rows: IntArray, lat: float, lon: float) -> FloatArray:
+        """Km from the point to each course's first venue (0 for online-only courses)."""
+        x0, y0, z0 = (float(v) for v in spatial.unit_vectors(lat, lon))
+        dx = self.venue_x.view()[rows] - x0
+        dy = self.venue_y.view()[rows] - y0
+        dz = self.venue_z.view()[rows] - z0
+        chord = np.sqrt(dx * dx + dy * dy + dz * dz)
+        distance = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(np.nan_to_num(chord) / 2.0, 1.0))
+        return np.asarray(distance, dtype=np.float64)
+
     def person_cost(self, rows: IntArray, age: int | None) -> FloatArray:
         """What each course costs the person (see ``funding.py``), vectorised."""
         classes = self.cost_class.view()[rows]
@@ -285,8 +339,10 @@ class CourseTable:
         total = sum(
             column.nbytes
             for column in (
-                self.alive, self.signature, self.effect, self.cost, self.cost_class, self.run_lat,
-                self.run_lon, self.run_start, self.run_weeks, self.run_course, self.run_alive,
+                self.alive, self.signature, self.effect, self.cost, self.min_weeks,
+                self.venue_x, self.venue_y, self.venue_z, self.cost_class, self.run_lat,
+                self.run_lon, self.run_x, self.run_y, self.run_z, self.run_start, self.run_weeks,
+                self.run_course, self.run_alive,
                 self.online_runs,
             )
         )  # fmt: skip

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Final
 
@@ -65,8 +65,8 @@ PREREQUISITE_ROUNDS: Final = 4
 
 
 @dataclass(slots=True)
-class _Person:
-    """One profile, prepared once per query."""
+class PreparedProfile:
+    """One profile prepared for one query: attainment, skill mask, codes, and memos."""
 
     profile: Profile
     today: date
@@ -81,10 +81,9 @@ class _Person:
     level: int
     _reach: Reach | None = None
     _reachable: Attainment | None = None
-    _course_weeks: FloatArray | None = None
-    _course_distance: FloatArray | None = None
     routes: dict[tuple[tuple[str, ...], tuple[str, ...]], Route] = field(default_factory=dict)
-    target_courses: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    target_closure: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
+    effect_best: dict[int, list[int]] | None = None
     planner: RoutePlanner | None = None
 
 
@@ -183,7 +182,15 @@ class MatchIndex:
 
     # --- one person -----------------------------------------------------------------------
 
-    def _person(self, profile: Profile, today: date, radius_km: float | None = None) -> _Person:
+    def person(
+        self, profile: Profile, today: date, radius_km: float | None = None
+    ) -> PreparedProfile:
+        """The profile prepared for this index (for ``score_rows``)."""
+        return self._person(profile, today, radius_km)
+
+    def _person(
+        self, profile: Profile, today: date, radius_km: float | None = None
+    ) -> PreparedProfile:
         held = Attainment.from_profile(profile)
         skills = expand_skills(profile.skills, held)
         mask = np.zeros(max(self.skills.size, 1), dtype=np.bool_)
@@ -201,7 +208,7 @@ class MatchIndex:
             code = self.patterns.get(pattern)
             if code is not None and code < 62:
                 bits |= 1 << code
-        return _Person(
+        return PreparedProfile(
             profile=profile,
             today=today,
             radius_km=profile.max_travel_km if radius_km is None else radius_km,
@@ -215,7 +222,7 @@ class MatchIndex:
             level=held.level(),
         )
 
-    def _reach(self, person: _Person) -> Reach:
+    def _reach(self, person: PreparedProfile) -> Reach:
         if person._reach is None:
             profile = person.profile
             person._reach = self.courses.reach(
@@ -223,12 +230,15 @@ class MatchIndex:
             )
         return person._reach
 
-    def _reachable(self, person: _Person) -> Attainment:
+    def _reachable(self, person: PreparedProfile) -> Attainment:
         """What the person could hold after any chain of courses within reach."""
         if person._reachable is None:
             reach = self._reach(person)
-            signatures = np.unique(self.courses.signature.view()[reach.courses])
-            offers = [self.courses.signatures[int(code)] for code in signatures]
+            present = np.bincount(
+                self.courses.signature.view()[reach.courses],
+                minlength=len(self.courses.signatures),
+            )
+            offers = [self.courses.signatures[int(code)] for code in np.flatnonzero(present)]
             person._reachable = attainable(person.held, offers)
         return person._reachable
 
@@ -238,10 +248,23 @@ class MatchIndex:
         """Every open vacancy within range, scored and gated (the vectorised core of ``match``)."""
         return self._candidates(self._person(profile, today or date.today(), radius_km))
 
-    def _candidates(self, person: _Person) -> Candidates:
+    def _candidates(self, person: PreparedProfile) -> Candidates:
+        profile = person.profile
+        rows, distance = self.vacancies.in_range(
+            profile.lat, profile.lon, person.radius_km, person.today
+        )
+        return self.score_rows(person, rows, distance)
+
+    def score_rows(
+        self, person: PreparedProfile, rows: IntArray, distance: FloatArray
+    ) -> Candidates:
+        """Score and gate the given vacancy rows at the given distances (no range check).
+
+        ``match`` passes the rows its spatial prefilter found; the benchmark's baselines pass
+        rows found another way (a full scan, scikit-learn) to compare like with like.
+        """
         table = self.vacancies
         profile = person.profile
-        rows, distance = table.in_range(profile.lat, profile.lon, person.radius_km, person.today)
         distance = scoring.round_distance(distance)
         ess_have, des_have = table.coverage(rows, person.skill_mask)
         held = person.held
@@ -251,8 +274,8 @@ class MatchIndex:
         registration = table.registration.view()[rows]
         english_ok = english <= held.english
         maths_ok = maths <= held.maths
-        licence_ok = (licence == 0) | np.isin(licence, person.licence_codes)
-        registration_ok = (registration == 0) | np.isin(registration, person.registration_codes)
+        licence_ok = _lookup(person.licence_codes, self.licences.size)[licence]
+        registration_ok = _lookup(person.registration_codes, self.registrations.size)[registration]
         if profile.hours_per_week is None:
             hours_ok = np.ones(rows.size, dtype=np.bool_)
         else:
@@ -288,7 +311,7 @@ class MatchIndex:
             reach_codes = [
                 c for name in reachable.licences if (c := self.licences.get(name)) is not None
             ]
-            licence_can = (licence == 0) | np.isin(licence, np.asarray(reach_codes, np.int64))
+            licence_can = _lookup(np.asarray(reach_codes, np.int64), self.licences.size)[licence]
         else:
             english_can, maths_can, licence_can = english_ok, maths_ok, licence_ok
         trainable = (
@@ -327,44 +350,54 @@ class MatchIndex:
         limit: int | None = DEFAULT_LIMIT,
         include_training: bool = True,
         include_gated: bool = False,
+        with_routes: bool = True,
         today: date | None = None,
     ) -> MatchResult:
         """The best vacancies for ``profile``, sorted by score (ties by vacancy id).
 
-        ``ready="now"`` items need nothing; ``after_training`` items carry the route that
-        closes the gap (only when ``include_training``). With ``include_gated``, vacancies
-        the person cannot reach by training follow, ranked last, with the reasons.
-        Vacancies beyond the travel limit are never returned.
+        ``ready="now"`` items need nothing; ``after_training`` items (only with
+        ``include_training``) carry the route that closes the gap, unless ``with_routes`` is
+        false (then ``route`` is None and readiness comes from the gates alone). An item whose
+        route cannot fit a needed requirement in time becomes ``not_eligible``. With
+        ``include_gated``, vacancies the person cannot reach by training follow, ranked last,
+        with the reasons. Vacancies beyond the travel limit are never returned.
         """
         person = self._person(profile, today or date.today())
         found = self._candidates(person)
         wanted = found.now | found.after if include_training else found.now
         ids = self.vacancies.ids
         items: list[MatchItem] = []
-        dropped = 0
+        dropped: list[MatchItem] = []
         for position in _ranked(found.score, np.flatnonzero(wanted), found.rows, ids, limit):
-            item = self._item(person, found, position)
+            item = self._item(person, found, position, with_routes)
             if item.ready == "not_eligible":
-                dropped += 1
+                dropped.append(item)
                 continue
             items.append(item)
             if limit is not None and len(items) >= limit:
                 break
         if include_gated and (limit is None or len(items) < limit):
             room = None if limit is None else limit - len(items)
+            gated = list(dropped)
             for position in _ranked(
                 found.score, np.flatnonzero(found.gated), found.rows, ids, room
             ):
-                items.append(self._item(person, found, position))
+                gated.append(self._item(person, found, position, with_routes))
+                if room is not None and len(gated) >= room + len(dropped):
+                    break
+            gated.sort(key=lambda item: (-item.score, item.vacancy_id))
+            items.extend(gated if room is None else gated[:room])
         return MatchResult(
             items=items,
             in_range=int(found.rows.size),
             ready_now=int(found.now.sum()),
-            after_training=int(found.after.sum()) - dropped,
-            not_eligible=int(found.gated.sum()) + dropped,
+            after_training=int(found.after.sum()) - len(dropped),
+            not_eligible=int(found.gated.sum()) + len(dropped),
         )
 
-    def _item(self, person: _Person, found: Candidates, position: int) -> MatchItem:
+    def _item(
+        self, person: PreparedProfile, found: Candidates, position: int, with_routes: bool = True
+    ) -> MatchItem:
         table = self.vacancies
         row = int(found.rows[position])
         skills = table.skills_of(row)
@@ -377,6 +410,8 @@ class MatchIndex:
         route: Route | None = None
         if found.now[position]:
             ready = "now"
+        elif found.after[position] and not with_routes:
+            ready = "after_training"
         elif found.after[position]:
             ready = "after_training"
             essential = [m.id for m in missing if m.essential]
@@ -417,7 +452,11 @@ class MatchIndex:
         )
 
     def _reasons(
-        self, person: _Person, found: Candidates, position: int, missing_requirements: list[str]
+        self,
+        person: PreparedProfile,
+        found: Candidates,
+        position: int,
+        missing_requirements: list[str],
     ) -> list[str]:
         reasons: list[str] = []
         row = int(found.rows[position])
@@ -459,84 +498,109 @@ class MatchIndex:
         person = self._person(profile, today or date.today())
         return self._route(person, list(missing_skills), list(missing_requirements))
 
-    def _route(self, person: _Person, skills: list[str], requirements: list[str]) -> Route:
-        key = (tuple(sorted(skills)), tuple(sorted(normalise_token(r) for r in requirements)))
-        cached = person.routes.get(key)
-        if cached is None:
+    def _route(self, person: PreparedProfile, skills: list[str], requirements: list[str]) -> Route:
+        """The route for one gap, memoised per person on the part of it courses can teach.
+
+        Skills no reachable course teaches cannot change the route, so gaps that differ only
+        in those share one plan; they are added to ``uncovered`` afterwards.
+        """
+        untaught = [s for s in skills if not self._teachable(person, s)]
+        taught = tuple(sorted(s for s in skills if s not in set(untaught)))
+        key = (taught, tuple(sorted(normalise_token(r) for r in requirements)))
+        route = person.routes.get(key)
+        if route is None:
             courses = self.route_candidates(person, list(key[0]), list(key[1]))
             if person.planner is None:
                 person.planner = RoutePlanner(person.profile, person.today)
-            cached = person.planner.plan(key[0], key[1], courses)
-            person.routes[key] = cached
-        return cached
-
-    def _course_stats(self, person: _Person) -> tuple[FloatArray, FloatArray]:
-        """Per course row: the shortest usable run (weeks) and the nearest (km) within reach."""
-        if person._course_weeks is None or person._course_distance is None:
-            reach = self._reach(person)
-            size = len(self.courses.docs)
-            weeks = np.full(size, np.inf)
-            distance = np.full(size, np.inf)
-            course_of = self.courses.run_course.view()[reach.runs]
-            np.minimum.at(weeks, course_of, self.courses.run_weeks.view()[reach.runs])
-            np.minimum.at(distance, course_of, reach.run_distance)
-            person._course_weeks, person._course_distance = weeks, distance
-        return person._course_weeks, person._course_distance
+            route = person.planner.plan(key[0], key[1], courses)
+            person.routes[key] = route
+        if not untaught:
+            return route
+        return replace(route, uncovered=[*route.uncovered, *untaught])
 
     def route_candidates(
-        self, person: _Person, skills: list[str], requirements: list[str]
+        self, person: PreparedProfile, skills: list[str], requirements: list[str]
     ) -> list[CourseDoc]:
         """A few courses within reach per needed skill or requirement, prerequisites included.
 
         For each target, the courses giving it are grouped by effect (signature and skills
         taught) and the best ``ROUTE_KEEP_PER_GROUP`` of each group by (shortest run, cost to
-        the person, nearest run) are kept; entry requirements the person lacks become
-        targets of the next round.
+        the person, distance to the venue) are kept; entry requirements the person lacks become
+        targets in turn (``PREREQUISITE_ROUNDS`` deep). Memoised per person and target.
         """
         chosen: set[int] = set()
-        seen = {("skill", s) for s in skills} | {("grant", r) for r in requirements}
-        frontier = sorted(seen)
+        for target in [*(("skill", s) for s in skills), *(("grant", r) for r in requirements)]:
+            chosen.update(self._target_closure(person, target))
+        docs = self.courses.docs
+        return [doc for row in sorted(chosen) if (doc := docs[row]) is not None]
+
+    def _target_closure(self, person: PreparedProfile, target: tuple[str, str]) -> frozenset[int]:
+        """Courses for one target plus, recursively, those for their unmet entry needs."""
+        cached = person.target_closure.get(target)
+        if cached is not None:
+            return cached
+        rows: set[int] = set()
+        seen = {target}
+        frontier = [target]
         for _ in range(PREREQUISITE_ROUNDS):
             following: list[tuple[str, str]] = []
-            for target in frontier:
-                for row in self._target_courses(person, target):
-                    if row in chosen:
+            for wanted in frontier:
+                for row in self._target_courses(person, wanted):
+                    if row in rows:
                         continue
-                    chosen.add(row)
-                    entry, _ = self.courses.signatures[int(self.courses.signature.view()[row])]
-                    for requirement in entry:
+                    rows.add(row)
+                    for requirement in self.courses.entry_of_row[row]:
                         prerequisite = ("grant", requirement)
-                        if not person.held.satisfies(requirement) and prerequisite not in seen:
+                        if prerequisite not in seen and not person.held.satisfies(requirement):
                             seen.add(prerequisite)
                             following.append(prerequisite)
             if not following:
                 break
             frontier = following
-        docs = self.courses.docs
-        return [doc for row in sorted(chosen) if (doc := docs[row]) is not None]
-
-    def _target_courses(self, person: _Person, target: tuple[str, str]) -> list[int]:
-        """The best few reachable courses per effect giving one target (memoised per person)."""
-        cached = person.target_courses.get(target)
-        if cached is not None:
-            return cached
-        rows = self.courses.postings(*target)
-        rows = rows[self._reach(person).mask[rows]]
-        if rows.size == 0:
-            person.target_courses[target] = []
-            return []
-        weeks, distance = self._course_stats(person)
-        effect = self.courses.effect.view()[rows]
-        cost = self.courses.person_cost(rows, person.profile.age)
-        order = np.lexsort((rows, distance[rows], cost, weeks[rows], effect))
-        effect = effect[order]
-        new_group = np.ones(order.size, dtype=np.bool_)
-        new_group[1:] = effect[1:] != effect[:-1]
-        group_start = np.maximum.accumulate(np.where(new_group, np.arange(order.size), 0))
-        keep = (np.arange(order.size) - group_start) < ROUTE_KEEP_PER_GROUP
-        cached = [int(row) for row in rows[order[keep]]]
-        person.target_courses[target] = cached
+        cached = frozenset(rows)
+        person.target_closure[target] = cached
         return cached
+
+    def _teachable(self, person: PreparedProfile, skill: str) -> bool:
+        """True when some course within reach teaches ``skill``."""
+        best = self._effect_best(person)
+        return any(effect in best for effect in self.courses.effects_by_skill.get(skill, ()))
+
+    def _effect_best(self, person: PreparedProfile) -> dict[int, list[int]]:
+        """Per effect, the best ``ROUTE_KEEP_PER_GROUP`` reachable courses (once per person).
+
+        Best by (shortest run, cost to the person, distance to the venue, row).
+        """
+        if person.effect_best is None:
+            profile = person.profile
+            rows = self._reach(person).courses
+            courses = self.courses
+            effect = courses.effect.view()[rows]
+            order = np.lexsort(  # stable: equal keys keep row order (``rows`` is sorted)
+                (
+                    courses.venue_distance(rows, profile.lat, profile.lon),
+                    courses.person_cost(rows, profile.age),
+                    courses.min_weeks.view()[rows],
+                    effect,
+                )
+            )
+            effect = effect[order]
+            new_group = np.ones(order.size, dtype=np.bool_)
+            new_group[1:] = effect[1:] != effect[:-1]
+            group_start = np.maximum.accumulate(np.where(new_group, np.arange(order.size), 0))
+            keep = (np.arange(order.size) - group_start) < ROUTE_KEEP_PER_GROUP
+            best: dict[int, list[int]] = {}
+            for code, row in zip(effect[keep].tolist(), rows[order[keep]].tolist(), strict=True):
+                best.setdefault(code, []).append(row)
+            person.effect_best = best
+        return person.effect_best
+
+    def _target_courses(self, person: PreparedProfile, target: tuple[str, str]) -> list[int]:
+        """The best few reachable courses of each effect giving one target."""
+        kind, key = target
+        source = self.courses.effects_by_skill if kind == "skill" else self.courses.effects_by_grant
+        best = self._effect_best(person)
+        return [row for effect in source.get(key, ()) for row in best.get(effect, ())]
 
     # --- what would change -----------------------------------------------------------------
 
@@ -587,6 +651,14 @@ class MatchIndex:
     def courses_for(self, kind: str, key: str) -> IntArray:
         """Course rows teaching skill ``key`` (``kind="skill"``) or meeting requirement ``key``."""
         return self.courses.postings(kind, key)
+
+
+def _lookup(codes: IntArray, size: int) -> BoolArray:
+    """A table saying, per vocabulary code, whether it is met: code 0 ("not asked") always is."""
+    table = np.zeros(max(size, 1), dtype=np.bool_)
+    table[0] = True
+    table[codes] = True
+    return table
 
 
 def _ranked(

@@ -1,7 +1,6 @@
 """Training routes: which courses, in what order and on which dates, close a person's gap.
 
-``plan_route`` is a small best-first search (Dijkstra on a lexicographic cost) over candidate
-courses:
+``plan_route`` works in four stages:
 
 1. **What to close.** The missing essential skills the person does not already hold, and the
    missing requirements (``english:level1``, ``licence:C1``, ``care_certificate`` ...). A
@@ -9,24 +8,30 @@ courses:
 2. **What can help.** A course is relevant when it teaches a missing skill or grants a
    missing requirement, or grants an entry requirement of a relevant course the person does
    not meet (so ESOL Entry 3 comes in for Functional Skills English Level 1, and Functional
-   Skills for a Level 2 diploma). Chaining relevant courses without dates tells what is
-   coverable at all; the rest is ``uncovered``.
-3. **Runs.** A run is usable when it is online or its venue is within the person's travel
-   limit, its duration is known, and it starts on or after the later of ``today`` and the
-   person's ``available_from`` (``start_date=None`` runs start when wanted). Steps follow one
-   another: a step starts the day after the previous one ends at the earliest.
-4. **Search.** Best-first over *sets* of courses, each priced by its best usable run; a set
-   grows only by a course whose entry requirements the set already meets and which gives
-   the first unmet target (requirements first) or leads to one that does. Sets are compared
-   as (total weeks, cost to the person, travel km, steps): fewest weeks first, then cheapest
-   (fully funded courses cost 0, see ``funding.py``), then least travel. Complete sets come
-   out cheapest first, and the first one that can be *scheduled* wins: in an order that
-   meets every entry requirement, each step on its earliest run starting after the previous
-   step ends. If dates rule out every complete set, a dated search returns the route
-   meeting most requirements, then covering most skills, and the rest are ``uncovered``.
+   Skills for a Level 2 diploma). A run is usable when it is online or its venue is within
+   the person's travel limit, its duration is known, and it starts on or after the later of
+   ``today`` and the person's ``available_from`` (``start_date=None``: start when wanted).
+   Chaining the usable courses without dates tells what is coverable at all; the rest is
+   ``uncovered``. Courses with the same *effect* (same needed skills, same useful grants,
+   same entry requirements) are interchangeable: they are merged, best first, keeping three.
+3. **Which courses.** Costs compare as (total weeks, cost to the person, travel km, steps):
+   fewest weeks first, then cheapest (fully funded courses cost 0, see ``funding.py``), then
+   least travel, each course priced at its best usable run.
 
-Courses with the same effect (same needed skills, same useful grants, same entry
-requirements) are interchangeable for the search, so only the best three of each are kept.
+   * With at most ``EXACT_SKILL_LIMIT`` skills to cover, an exact best-first search over
+     sets of effects: a set grows only by an effect whose entry requirements it already
+     meets and which gives the first unmet target (requirements first) or leads to one that
+     does. Every set can be built in that order at the same price, so nothing cheaper is
+     missed; sets reaching the same skills and attainment are merged.
+   * Otherwise (or if the search runs past ``MAX_EXPANSIONS``), greedy: the requirements by
+     the exact search (their state space is tiny), then the skills by weighted set cover:
+     repeatedly the effect with the fewest weeks per newly covered skill (then cost, then
+     travel), its missing prerequisites priced in.
+4. **When.** The chosen courses are put in an order that meets every entry requirement,
+   each on its earliest run starting the day after the previous step ends (depth first,
+   earliest start first). If no order fits the dates, as many steps as fit are placed,
+   earliest first, and what they leave is ``uncovered``.
+
 ``check_route`` re-checks a route from scratch: dependency order, dates, travel, coverage.
 """
 
@@ -38,6 +43,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final
 
 from services.common.geo import haversine_km
@@ -54,10 +60,9 @@ from services.matching.engine.funding import cost_to_person
 from services.matching.engine.spatial import finite_point
 from services.matching.engine.types import CourseDoc, PresentationDoc, Profile, Route, Step
 
-MAX_EXPANSIONS: Final = 5_000
-MAX_SCHEDULE_ATTEMPTS: Final = 50
-MAX_SCHEDULE_NODES: Final = 500
-MAX_FALLBACK_EXPANSIONS: Final = 1_500
+EXACT_SKILL_LIMIT: Final = 4
+MAX_EXPANSIONS: Final = 2_000
+MAX_SCHEDULE_NODES: Final = 80
 KEEP_PER_EFFECT: Final = 3
 _EPSILON: Final = 1e-6
 
@@ -73,7 +78,7 @@ class _Run:
 
 @dataclass(frozen=True, slots=True)
 class _Option:
-    """A course as the search sees it for one person: usable runs, effects, cost to them."""
+    """A course as the planner sees it for one person: usable runs, effects, cost to them."""
 
     course: CourseDoc
     runs: tuple[_Run, ...]
@@ -86,20 +91,15 @@ class _Option:
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    """An option in one plan, with the needed tokens its grants meet there."""
+class _Effect:
+    """Interchangeable courses, best first, and the needed tokens their grants meet."""
 
-    option: _Option
+    members: tuple[_Option, ...]
     useful: frozenset[str]
 
-
-@dataclass(slots=True)
-class _State:
-    held: Attainment
-    covered: frozenset[str]
-    end: date | None
-    steps: tuple[Step, ...]
-    taken: frozenset[str]
+    @property
+    def lead(self) -> _Option:
+        return self.members[0]
 
 
 def start_floor(profile: Profile, today: date) -> date:
@@ -120,18 +120,40 @@ def _run_distance(profile: Profile, run: PresentationDoc) -> float | None:
 def usable_runs(profile: Profile, course: CourseDoc, floor: date) -> list[_Run]:
     """The course's runs the person could follow: in range or online, in time, of known length."""
     runs: list[_Run] = []
+    venues: dict[tuple[float | None, float | None], float | None] = {}
     for run in course.presentations:
         if run.start_date is not None and run.start_date < floor:
             continue
         weeks = presentation_weeks(run)
         if math.isnan(weeks):
             continue
-        distance = _run_distance(profile, run)
+        if is_online(run):
+            distance: float | None = 0.0
+        else:
+            venue = (run.lat, run.lon)
+            if venue not in venues:  # runs of a course mostly share one venue
+                venues[venue] = _run_distance(profile, run)
+            distance = venues[venue]
         if distance is None or distance > profile.max_travel_km:
             continue
         runs.append(_Run(run.start_date, run.end_date, weeks, distance, run.mode))
     runs.sort(key=lambda r: (r.start or floor, r.distance_km, r.weeks))
     return runs
+
+
+@lru_cache(maxsize=4096)
+def _course_facts(
+    skills_taught: tuple[str, ...], grants: tuple[str, ...], entry: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """What a course teaches, which requirements it meets, its grants and entry needs (cached:
+    thousands of courses share a few dozen of these)."""
+    normal_grants = tuple(sorted({normalise_token(g) for g in grants}))
+    return (
+        frozenset(course_skills(skills_taught, grants)),
+        frozenset(t for g in normal_grants for t in satisfied_tokens(g)),
+        normal_grants,
+        tuple(sorted({normalise_token(r) for r in entry})),
+    )
 
 
 class RoutePlanner:
@@ -149,13 +171,15 @@ class RoutePlanner:
         self._options: dict[str, _Option | None] = {}
 
     def option(self, course: CourseDoc) -> _Option | None:
-        """The course as a search option, or None when no run of it is usable."""
+        """The course as a planning option, or None when no run of it is usable."""
         if course.id in self._options:
             return self._options[course.id]
         runs = usable_runs(self.profile, course, self.floor)
         option: _Option | None = None
         if runs:
-            grants = tuple(sorted({normalise_token(g) for g in course.grants}))
+            skills, satisfies, grants, entry = _course_facts(
+                tuple(course.skills_taught), tuple(course.grants), tuple(course.entry_requirements)
+            )
             cost = cost_to_person(
                 course.cost, course.funding, course.qualification_type, course.level,
                 self.profile.age,
@@ -163,10 +187,10 @@ class RoutePlanner:
             option = _Option(
                 course=course,
                 runs=tuple(runs),
-                skills=frozenset(course_skills(course.skills_taught, course.grants)),
-                satisfies=frozenset(t for g in grants for t in satisfied_tokens(g)),
+                skills=skills,
+                satisfies=satisfies,
                 grants=grants,
-                entry=tuple(sorted({normalise_token(r) for r in course.entry_requirements})),
+                entry=entry,
                 cost=cost,
                 best=(
                     min(r.weeks for r in runs),
@@ -201,29 +225,32 @@ class RoutePlanner:
                 option = self.option(course)
                 if option is not None:
                     options.append(option)
-        relevant = _relevant(options, set(skills), set(trainable), held)
-        reachable = attainable(held, [(c.option.entry, c.option.grants) for c in relevant])
+        effects = _effects(options, set(skills), set(trainable), held)
+        reachable = attainable(held, [(e.lead.entry, e.lead.grants) for e in effects])
         teachable: set[str] = set()
-        for candidate in relevant:
-            if all(reachable.satisfies(r) for r in candidate.option.entry):
-                teachable |= candidate.option.skills
+        for effect in effects:
+            if all(reachable.satisfies(r) for r in effect.lead.entry):
+                teachable |= effect.lead.skills
         skill_targets = {s for s in skills if s in teachable}
         requirement_targets = {r for r in trainable if reachable.satisfies(r)}
-        candidates = _prune(relevant)
-        steps: tuple[Step, ...] | None = ()
+        steps: tuple[Step, ...] = ()
         if skill_targets or requirement_targets:
-            steps = _search_sets(candidates, held, skill_targets, requirement_targets, self.floor)
-            if steps is None:
-                steps = _search_sequences(
-                    candidates, held, skill_targets, requirement_targets, self.floor
-                )
+            chosen: list[int] | None = None
+            if len(skill_targets) <= EXACT_SKILL_LIMIT:
+                chosen = _cheapest_set(effects, held, skill_targets, requirement_targets)
+            if chosen is None:
+                chosen = _greedy_set(effects, held, skill_targets, requirement_targets)
+            picked = [effects[position] for position in chosen]
+            scheduled = _schedule(picked, held, skill_targets, self.floor)
+            if scheduled is None:
+                scheduled = _schedule_greedy(picked, held, skill_targets, self.floor)
+            steps = scheduled
         covered: set[str] = set()
         after = held.copy()
-        for step in steps or ():
+        for step in steps:
             covered.update(step.covers)
             for grant in step.grants:
                 after.add(grant)
-        steps = steps or ()
         uncovered = [s for s in skills if s not in covered]
         uncovered += [r for r in trainable if not after.satisfies(r)]
         uncovered += never
@@ -235,66 +262,6 @@ class RoutePlanner:
             uncovered=uncovered,
             finish_date=steps[-1].end_date if steps else None,
         )
-
-
-def _relevant(
-    options: Sequence[_Option], skills: set[str], requirements: set[str], held: Attainment
-) -> list[_Candidate]:
-    """Options that teach a needed skill, grant a needed requirement, or feed one that does."""
-    useful = set(requirements)
-    chosen: set[int] = set()
-    changed = True
-    while changed:
-        changed = False
-        for position, option in enumerate(options):
-            if position in chosen or not (option.skills & skills or option.satisfies & useful):
-                continue
-            chosen.add(position)
-            changed = True
-            for requirement in option.entry:
-                if not held.satisfies(requirement):
-                    useful.add(requirement)
-    frozen = frozenset(useful)
-    return [
-        _Candidate(options[position], options[position].satisfies & frozen)
-        for position in sorted(chosen)
-    ]
-
-
-def _prune(candidates: Sequence[_Candidate]) -> list[_Candidate]:
-    """Keep the best few options per effect (same skills, useful grants and entry needs)."""
-    groups: dict[tuple[frozenset[str], frozenset[str], tuple[str, ...]], list[_Candidate]] = {}
-    for candidate in candidates:
-        option = candidate.option
-        groups.setdefault((option.skills, candidate.useful, option.entry), []).append(candidate)
-    kept: list[_Candidate] = []
-    for members in groups.values():
-        members.sort(key=lambda c: (*c.option.best, c.option.course.id))
-        kept.extend(members[:KEEP_PER_EFFECT])
-    kept.sort(key=lambda c: (*c.option.best, c.option.course.id))
-    return kept
-
-
-def _choose_run(option: _Option, after: date | None, floor: date) -> tuple[_Run, date, date] | None:
-    """The earliest usable run starting after ``after`` (or from ``floor`` for a first step)."""
-    earliest = floor if after is None else max(floor, after + timedelta(days=1))
-    best: tuple[_Run, date, date] | None = None
-    for run in option.runs:
-        start = run.start if run.start is not None else earliest
-        if start < earliest:
-            continue
-        end = run.end if run.end is not None and run.start is not None else None
-        if end is None or end < start:
-            end = start + timedelta(days=max(round(run.weeks * 7) - 1, 0))
-        if best is None or (start, run.distance_km) < (best[1], best[0].distance_km):
-            best = (run, start, end)
-    return best
-
-
-def _progress(state: _State, skills: set[str], requirements: set[str]) -> tuple[int, int]:
-    """(requirements met, skills covered): requirements first, as only they gate a vacancy."""
-    met = sum(1 for requirement in requirements if state.held.satisfies(requirement))
-    return met, len(skills & state.covered)
 
 
 def plan_route(
@@ -313,31 +280,195 @@ def plan_route(
     return RoutePlanner(profile, today).plan(missing_skills, missing_requirements, courses)
 
 
+def _effects(
+    options: Sequence[_Option], skills: set[str], requirements: set[str], held: Attainment
+) -> list[_Effect]:
+    """Relevant options merged by effect, best first, at most ``KEEP_PER_EFFECT`` each.
+
+    Relevant: teaches a needed skill, grants a needed requirement, or grants an entry
+    requirement (not yet met) of a relevant option, found by a fixed point.
+    """
+    useful = set(requirements)
+    chosen: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for position, option in enumerate(options):
+            if position in chosen or not (option.skills & skills or option.satisfies & useful):
+                continue
+            chosen.add(position)
+            changed = True
+            for requirement in option.entry:
+                if not held.satisfies(requirement):
+                    useful.add(requirement)
+    frozen = frozenset(useful)
+    groups: dict[tuple[frozenset[str], frozenset[str], tuple[str, ...]], list[_Option]] = {}
+    for position in sorted(chosen):
+        option = options[position]
+        key = (option.skills & skills, option.satisfies & frozen, option.entry)
+        groups.setdefault(key, []).append(option)
+    effects: list[_Effect] = []
+    for (_, gives, _), members in groups.items():
+        members.sort(key=lambda o: (*o.best, o.course.id))
+        effects.append(_Effect(tuple(members[:KEEP_PER_EFFECT]), gives))
+    effects.sort(key=lambda e: (*e.lead.best, e.lead.course.id))
+    return effects
+
+
 def _supports(
-    candidates: Sequence[_Candidate], targets: Sequence[str], skills: set[str], held: Attainment
-) -> dict[str, tuple[list[int], frozenset[str]]]:
-    """Per target: the candidates giving it, and the prerequisite tokens on the way to them."""
+    effects: Sequence[_Effect], targets: Sequence[str], skills: set[str], held: Attainment
+) -> dict[str, tuple[frozenset[int], frozenset[str]]]:
+    """Per target: the effects giving it, and the prerequisite tokens on the way to them."""
     givers_of_token: dict[str, list[int]] = {}
-    for position, candidate in enumerate(candidates):
-        for token in candidate.useful:
+    for position, effect in enumerate(effects):
+        for token in effect.useful:
             givers_of_token.setdefault(token, []).append(position)
-    found: dict[str, tuple[list[int], frozenset[str]]] = {}
+    found: dict[str, tuple[frozenset[int], frozenset[str]]] = {}
     for target in targets:
         if target in skills:
-            givers = [i for i, c in enumerate(candidates) if target in c.option.skills]
+            givers = [i for i, e in enumerate(effects) if target in e.lead.skills]
         else:
             givers = givers_of_token.get(target, [])
         tokens: set[str] = set()
-        frontier = [e for i in givers for e in candidates[i].option.entry if not held.satisfies(e)]
+        frontier = [e for i in givers for e in effects[i].lead.entry if not held.satisfies(e)]
         while frontier:
             token = frontier.pop()
             if token in tokens:
                 continue
             tokens.add(token)
             for i in givers_of_token.get(token, []):
-                frontier.extend(e for e in candidates[i].option.entry if not held.satisfies(e))
-        found[target] = (givers, frozenset(tokens))
+                frontier.extend(e for e in effects[i].lead.entry if not held.satisfies(e))
+        found[target] = (frozenset(givers), frozenset(tokens))
     return found
+
+
+def _cheapest_set(
+    effects: Sequence[_Effect],
+    held: Attainment,
+    skills: set[str],
+    requirements: set[str],
+) -> list[int] | None:
+    """The cheapest set of effects meeting every target (no dates), or None past the budget.
+
+    Best-first over sets; from a set, branch only on effects that give the first unmet target
+    (requirements first) or lead to one that does.
+    """
+    order = [*sorted(requirements), *sorted(skills)]
+    supports = _supports(effects, order, skills, held)
+    counter = itertools.count()
+    Cost = tuple[float, float, float, int]
+    # A node holds its parent's attainment and the effect added: the copy is made on pop.
+    Node = tuple[Cost, int, tuple[int, ...], Attainment, int, frozenset[str]]
+    heap: list[Node] = [((0.0, 0.0, 0.0, 0), next(counter), (), held, -1, frozenset())]
+    settled: set[tuple[object, ...]] = set()
+    expansions = 0
+    while heap and expansions < MAX_EXPANSIONS:
+        cost, _, taken, state, added, covered = heapq.heappop(heap)
+        if added >= 0:
+            state = state.copy()
+            for grant in effects[added].lead.grants:
+                state.add(grant)
+        key = (covered, state.key())
+        if key in settled:
+            continue
+        settled.add(key)
+        target = next(
+            (t for t in order if (t not in covered if t in skills else not state.satisfies(t))),
+            None,
+        )
+        if target is None:
+            return list(taken)
+        expansions += 1
+        givers, support = supports[target]
+        wanted = frozenset(u for u in support if not state.satisfies(u))
+        for position, effect in enumerate(effects):
+            option = effect.lead
+            if position in taken or (position not in givers and not effect.useful & wanted):
+                continue
+            if not all(state.satisfies(r) for r in option.entry):
+                continue
+            new_skills = (option.skills & skills) - covered
+            if not new_skills and all(state.satisfies(u) for u in effect.useful):
+                continue
+            weeks, money, travel, _ = option.best
+            next_cost: Cost = (
+                round(cost[0] + weeks, 6),
+                round(cost[1] + money, 6),
+                round(cost[2] + travel, 6),
+                cost[3] + 1,
+            )
+            heapq.heappush(
+                heap,
+                (
+                    next_cost,
+                    next(counter),
+                    (*taken, position),
+                    state,
+                    position,
+                    covered | new_skills,
+                ),
+            )
+    return None
+
+
+def _greedy_set(
+    effects: Sequence[_Effect],
+    held: Attainment,
+    skills: set[str],
+    requirements: set[str],
+) -> list[int]:
+    """Requirements by the exact search, then skills by weighted greedy set cover.
+
+    Each round takes the effect with the fewest weeks per newly covered skill (then cost per
+    skill, then travel), adding first the cheapest chain meeting its unmet entry
+    requirements; an effect whose prerequisites cannot be met is skipped.
+    """
+    chosen: list[int] = []
+    state = held.copy()
+    covered: set[str] = set()
+
+    def take(positions: Iterable[int]) -> None:
+        for position in positions:
+            if position not in chosen:
+                chosen.append(position)
+                for grant in effects[position].lead.grants:
+                    state.add(grant)
+                covered.update(effects[position].lead.skills & skills)
+
+    if requirements:
+        take(_cheapest_set(effects, held, set(), requirements) or ())
+    chains: dict[tuple[object, ...], list[int] | None] = {}
+    while skills - covered:
+        remaining = skills - covered
+        best: tuple[tuple[float, float, float, int], list[int]] | None = None
+        for position, effect in enumerate(effects):
+            option = effect.lead
+            gain = option.skills & remaining
+            if position in chosen or not gain:
+                continue
+            unmet = frozenset(r for r in option.entry if not state.satisfies(r))
+            extra: list[int] = []
+            if unmet:
+                key = (unmet, state.key())
+                if key not in chains:
+                    chains[key] = _cheapest_set(effects, state, set(), set(unmet))
+                chain = chains[key]
+                if chain is None:
+                    continue
+                extra = [p for p in chain if p not in chosen]
+            parts = [effects[p].lead.best for p in (*extra, position)]
+            rank = (
+                sum(b[0] for b in parts) / len(gain),
+                sum(b[1] for b in parts) / len(gain),
+                sum(b[2] for b in parts),
+                position,
+            )
+            if best is None or rank < best[0]:
+                best = (rank, [*extra, position])
+        if best is None:
+            break
+        take(best[1])
+    return chosen
 
 
 def _step(option: _Option, run: _Run, begin: date, end: date, covers: Iterable[str]) -> Step:
@@ -358,43 +489,59 @@ def _step(option: _Option, run: _Run, begin: date, end: date, covers: Iterable[s
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Effect:
-    """Interchangeable courses (same skills, useful grants, entry needs), best first."""
+def _choose_run(option: _Option, after: date | None, floor: date) -> tuple[_Run, date, date] | None:
+    """The earliest usable run starting after ``after`` (or from ``floor`` for a first step)."""
+    earliest = floor if after is None else max(floor, after + timedelta(days=1))
+    best: tuple[_Run, date, date] | None = None
+    for run in option.runs:  # sorted by start: once a start is later than the best, stop
+        start = run.start if run.start is not None else earliest
+        if start < earliest:
+            continue
+        if best is not None and start > best[1]:
+            break
+        end = run.end if run.end is not None and run.start is not None else None
+        if end is None or end < start:
+            end = start + timedelta(days=max(round(run.weeks * 7) - 1, 0))
+        if best is None or (start, run.distance_km) < (best[1], best[0].distance_km):
+            best = (run, start, end)
+    return best
 
-    members: tuple[_Candidate, ...]
 
-    @property
-    def lead(self) -> _Candidate:
-        return self.members[0]
+def _first_run(
+    effect: _Effect, end: date | None, floor: date
+) -> tuple[_Option, _Run, date, date] | None:
+    """The most preferred member of an effect with a run after ``end``, on that run."""
+    for member in effect.members:
+        found = _choose_run(member, end, floor)
+        if found is not None:
+            return (member, *found)
+    return None
 
 
-def _effects(candidates: Sequence[_Candidate]) -> list[_Effect]:
-    groups: dict[tuple[frozenset[str], frozenset[str], tuple[str, ...]], list[_Candidate]] = {}
-    for candidate in candidates:
-        option = candidate.option
-        groups.setdefault((option.skills, candidate.useful, option.entry), []).append(candidate)
-    return [_Effect(tuple(members)) for members in groups.values()]
+def _ready(
+    remaining: Sequence[_Effect], state: Attainment, end: date | None, floor: date
+) -> list[tuple[date, date, int, _Option, _Run]]:
+    """Effects whose entry needs are met and which have a run after ``end``, earliest first."""
+    ready: list[tuple[date, date, int, _Option, _Run]] = []
+    for position, effect in enumerate(remaining):
+        if all(state.satisfies(r) for r in effect.lead.entry):
+            found = _first_run(effect, end, floor)
+            if found is not None:
+                option, run, begin, finish = found
+                ready.append((begin, finish, position, option, run))
+    ready.sort(key=lambda r: (r[0], r[1], r[2]))
+    return ready
 
 
 def _schedule(
     chosen: Sequence[_Effect], held: Attainment, skills: set[str], floor: date
 ) -> tuple[Step, ...] | None:
-    """Put a set of effects in an order and on runs that work: entry needs first, no overlap.
+    """Every chosen effect in an order and on runs that work, or None when none fits.
 
-    Each effect is taken on its most preferred member course that has a run starting after
-    the previous step ends. Depth-first over the effects whose entry requirements are met,
-    earliest start first (so the first order found also tends to finish earliest); None when
-    no order fits.
+    Depth first over the effects whose entry requirements are met, earliest start first,
+    so the first order found also tends to finish earliest.
     """
     budget = [MAX_SCHEDULE_NODES]
-
-    def first_run(effect: _Effect, end: date | None) -> tuple[_Option, _Run, date, date] | None:
-        for member in effect.members:
-            found = _choose_run(member.option, end, floor)
-            if found is not None:
-                return (member.option, *found)
-        return None
 
     def place(
         remaining: tuple[_Effect, ...],
@@ -407,21 +554,16 @@ def _schedule(
         budget[0] -= 1
         if budget[0] < 0:
             return None
-        ready: list[tuple[date, date, int, _Option, _Run]] = []
-        for position, effect in enumerate(remaining):
-            if all(state.satisfies(r) for r in effect.lead.option.entry):
-                found = first_run(effect, end)
-                if found is not None:
-                    option, run, begin, finish = found
-                    ready.append((begin, finish, position, option, run))
-        ready.sort(key=lambda r: (r[0], r[1], r[2]))
-        for begin, finish, position, option, run in ready:
+        for begin, finish, position, option, run in _ready(remaining, state, end, floor):
             after = state.copy()
             for grant in option.grants:
                 after.add(grant)
             new_skills = (option.skills & skills) - covered
             rest = place(
-                remaining[:position] + remaining[position + 1 :], after, finish, covered | new_skills
+                remaining[:position] + remaining[position + 1 :],
+                after,
+                finish,
+                covered | new_skills,
             )
             if rest is not None:
                 return (_step(option, run, begin, finish, new_skills), *rest)
@@ -430,141 +572,31 @@ def _schedule(
     return place(tuple(chosen), held, None, frozenset())
 
 
-def _search_sets(
-    candidates: Sequence[_Candidate],
-    held: Attainment,
-    skills: set[str],
-    requirements: set[str],
-    floor: date,
-) -> tuple[Step, ...] | None:
-    """Cheapest set of courses meeting every target that can also be scheduled.
-
-    Interchangeable courses are merged into effects. Best-first over sets of effects, priced
-    by (weeks, cost to the person, travel, steps) from each effect's best course and run;
-    sets reaching the same skills and attainment are merged, keeping the cheapest. From a
-    set, branch only on effects that give the first unmet target (requirements first) or
-    lead to one that does: every set can be built in that order at the same price, so
-    nothing cheaper is missed. Complete sets come out cheapest first; the first that
-    ``_schedule`` can place in time wins. None when none can within the limits.
-    """
-    effects = _effects(candidates)
-    leads = [effect.lead for effect in effects]
-    order = [*sorted(requirements), *sorted(skills)]
-    supports = _supports(leads, order, skills, held)
-    counter = itertools.count()
-    Cost = tuple[float, float, float, int]
-    Node = tuple[Cost, int, frozenset[int], Attainment, frozenset[str]]
-    heap: list[Node] = [((0.0, 0.0, 0.0, 0), next(counter), frozenset(), held, frozenset())]
-    settled: set[tuple[object, ...]] = set()
-    expansions = attempts = 0
-    while heap and expansions < MAX_EXPANSIONS:
-        cost, _, taken, state, covered = heapq.heappop(heap)
-        key = (covered, state.key())
-        if key in settled:
-            continue
-        settled.add(key)
-        target = next(
-            (t for t in order if (t not in covered if t in skills else not state.satisfies(t))),
-            None,
-        )
-        if target is None:
-            steps = _schedule([effects[i] for i in sorted(taken)], held, skills, floor)
-            if steps is not None:
-                return steps
-            attempts += 1
-            if attempts >= MAX_SCHEDULE_ATTEMPTS:
-                return None
-            settled.discard(key)
-            continue
-        expansions += 1
-        givers, support = supports[target]
-        wanted = frozenset(u for u in support if not state.satisfies(u))
-        for position, lead in enumerate(leads):
-            option = lead.option
-            if position in taken or (position not in givers and not lead.useful & wanted):
-                continue
-            if not all(state.satisfies(r) for r in option.entry):
-                continue
-            new_skills = (option.skills & skills) - covered
-            if not new_skills and all(state.satisfies(u) for u in lead.useful):
-                continue
-            after = state.copy()
-            for grant in option.grants:
-                after.add(grant)
-            weeks, money, travel, _ = option.best
-            next_cost: Cost = (
-                round(cost[0] + weeks, 6),
-                round(cost[1] + money, 6),
-                round(cost[2] + travel, 6),
-                cost[3] + 1,
-            )
-            heapq.heappush(
-                heap, (next_cost, next(counter), taken | {position}, after, covered | new_skills)
-            )
-    return None
-
-
-def _search_sequences(
-    candidates: Sequence[_Candidate],
-    held: Attainment,
-    skills: set[str],
-    requirements: set[str],
-    floor: date,
+def _schedule_greedy(
+    chosen: Sequence[_Effect], held: Attainment, skills: set[str], floor: date
 ) -> tuple[Step, ...]:
-    """The fallback when dates rule out every complete set: the route doing the most.
-
-    Best-first over dated sequences (each step on its earliest run after the previous one
-    ends), keeping the sequence that meets most requirements, then covers most skills.
-    """
-    start = _State(held, frozenset(), None, (), frozenset())
-    counter = itertools.count()
-    Cost = tuple[float, float, float, int, int]
-    heap: list[tuple[Cost, int, _State]] = [((0.0, 0.0, 0.0, 0, 0), next(counter), start)]
-    settled: dict[tuple[object, ...], Cost] = {}
-    best: tuple[tuple[int, int], _State] = ((0, 0), start)
-    expansions = 0
-    while heap and expansions < MAX_FALLBACK_EXPANSIONS:
-        cost, _, state = heapq.heappop(heap)
-        key = (state.covered, state.held.key())
-        if key in settled and settled[key] <= cost:
-            continue
-        settled[key] = cost
-        progress = _progress(state, skills, requirements)
-        if progress > best[0]:
-            best = (progress, state)
-        expansions += 1
-        for candidate in candidates:
-            option = candidate.option
-            if option.course.id in state.taken:
-                continue
-            if not all(state.held.satisfies(r) for r in option.entry):
-                continue
-            new_skills = (option.skills & skills) - state.covered
-            if not new_skills and all(state.held.satisfies(u) for u in candidate.useful):
-                continue
-            chosen = _choose_run(option, state.end, floor)
-            if chosen is None:
-                continue
-            run, begin, end = chosen
-            next_held = state.held.copy()
-            for grant in option.grants:
-                next_held.add(grant)
-            next_cost: Cost = (
-                round(cost[0] + run.weeks, 6),
-                round(cost[1] + option.cost, 6),
-                round(cost[2] + run.distance_km, 6),
-                end.toordinal(),
-                cost[4] + 1,
-            )
-            next_state = _State(
-                next_held,
-                state.covered | new_skills,
-                end,
-                (*state.steps, _step(option, run, begin, end, new_skills)),
-                state.taken | {option.course.id},
-            )
-            heapq.heappush(heap, (next_cost, next(counter), next_state))
-    return best[1].steps
+    """As many chosen effects as fit the dates: requirement-giving ones first (only they gate
+    a vacancy), otherwise the one that can start earliest."""
+    remaining = list(chosen)
+    state = held.copy()
+    end: date | None = None
+    covered: set[str] = set()
+    steps: list[Step] = []
+    while remaining:
+        ready = _ready(remaining, state, end, floor)
+        if not ready:
+            break
+        begin, finish, position, option, run = min(
+            ready, key=lambda r: (not remaining[r[2]].useful, r[0], r[1], r[2])
+        )
+        new_skills = (option.skills & skills) - covered
+        steps.append(_step(option, run, begin, finish, new_skills))
+        covered |= new_skills
+        for grant in option.grants:
+            state.add(grant)
+        end = finish
+        remaining.pop(position)
+    return tuple(steps)
 
 
 def check_route(

@@ -86,7 +86,8 @@ def round_distance(km: npt.ArrayLike) -> FloatArray:
 
 def distance_part(km: npt.ArrayLike) -> FloatArray:
     """``0.5 ** (km / DISTANCE_HALF_KM)``: 1 at zero, never rising with distance."""
-    return np.power(0.5, np.maximum(np.asarray(km, dtype=np.float64), 0.0) / DISTANCE_HALF_KM)
+    scaled = np.maximum(np.asarray(km, dtype=np.float64), 0.0) * (-1.0 / DISTANCE_HALF_KM)
+    return np.asarray(np.exp2(scaled), dtype=np.float64)
 
 
 def pattern_part(accepted: npt.ArrayLike, asked: npt.ArrayLike, person_any: bool) -> FloatArray:

@@ -8,6 +8,11 @@ A query for a circle turns into a handful of slices (one per band it crosses: ab
 for 30 km), gathered without a Python loop. Rows appended after the last compaction (the
 unsorted tail) are checked by a plain bounding-box scan. Only the box is tested here: the
 caller computes exact distances on what comes back.
+
+Exact distances use unit vectors stored per row (``unit_vectors``): the straight-line chord
+between two points on the unit sphere is a few multiply-adds, comparing it with the chord of
+the radius filters without trigonometry, and ``2 R asin(chord / 2)`` is then the great-circle
+distance (the haversine distance, computed another way) for the rows kept.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from services.common.geo import bounding_box
+from services.common.geo import EARTH_RADIUS_KM, bounding_box
 
 BAND_DEG: Final = 0.05
 _BAND_STRIDE: Final = 1000.0
@@ -83,3 +88,37 @@ def box_rows_scan(
 def finite_point(lat: float | None, lon: float | None) -> bool:
     """True when both coordinates are present and finite."""
     return lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon)
+
+
+def unit_vectors(
+    lat: npt.ArrayLike, lon: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Points (degrees) as ``x, y, z`` on the unit sphere."""
+    phi = np.radians(np.asarray(lat, dtype=np.float64))
+    lam = np.radians(np.asarray(lon, dtype=np.float64))
+    cos_phi = np.cos(phi)
+    return cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)
+
+
+def within(
+    lat: float,
+    lon: float,
+    radius_km: float,
+    xs: FloatArray,
+    ys: FloatArray,
+    zs: FloatArray,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Which points (as unit vectors) lie within ``radius_km``, and their distances in km.
+
+    Distances are great-circle kilometres for the points inside, NaN for the others.
+    """
+    x0, y0, z0 = (float(v) for v in unit_vectors(lat, lon))
+    dx, dy, dz = xs - x0, ys - y0, zs - z0
+    chord2 = dx * dx + dy * dy + dz * dz
+    angle = min(max(radius_km, 0.0) / EARTH_RADIUS_KM, math.pi)
+    inside = chord2 <= (2.0 * math.sin(angle / 2.0)) ** 2 * (1.0 + 1e-12)
+    distance = np.full(chord2.shape, np.nan)
+    distance[inside] = (
+        2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(np.sqrt(chord2[inside]) / 2.0, 1.0))
+    )
+    return inside, distance

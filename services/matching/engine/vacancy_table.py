@@ -8,8 +8,10 @@ Layout (row ``i`` is one vacancy version):
   asked), ``stated`` (how many of the four are asked), ``hours`` (NaN = unknown);
 * ``patterns`` as a bitset (up to ``MAX_PATTERNS`` distinct pattern words; later ones are
   ignored) and ``pattern_count``; ``level`` (see ``scoring.vacancy_level``);
-* skills as CSR: ``indptr`` into ``entry``, where an entry is ``skill_code * 2 + essential``,
-  so one gather and one lookup per entry give both essential and desirable coverage.
+* ``x``/``y``/``z``: the point as a unit vector, for exact distances without trigonometry;
+* skills as CSR (``indptr``, ``skill`` codes, ``weight``: ``ESSENTIAL_PACK`` for an
+  essential skill, 1 for a desirable one), so one sparse product with the person's 0/1 skill
+  vector packs both counts into one integer per row (essential above bit 16).
 
 Rows ``[0, n_sorted)`` are in grid order (``spatial.py``); upserts append to the unsorted tail
 and removals set ``alive`` false (a tombstone). ``compact()`` rewrites the live rows in grid
@@ -27,8 +29,8 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
-from services.common.geo import haversine_km_many
 from services.matching.engine import spatial
 from services.matching.engine.attainment import (
     LEVELS,
@@ -42,6 +44,7 @@ from services.matching.engine.types import VacancyDoc
 NO_CLOSING: Final = np.iinfo(np.int32).max
 MAX_PATTERNS: Final = 62
 ESSENTIAL_SHIFT: Final = 16  # coverage sums pack essential hits above desirable ones
+ESSENTIAL_PACK: Final = 1 << ESSENTIAL_SHIFT
 _TAIL_SHARE: Final = 0.05
 _DEAD_SHARE: Final = 0.20
 _MIN_CHURN: Final = 2000
@@ -60,6 +63,9 @@ class VacancyTable:
         self.registrations = registrations
         self.lat: Column[np.float64] = Column(np.float64)
         self.lon: Column[np.float64] = Column(np.float64)
+        self.x: Column[np.float64] = Column(np.float64)
+        self.y: Column[np.float64] = Column(np.float64)
+        self.z: Column[np.float64] = Column(np.float64)
         self.closing: Column[np.int32] = Column(np.int32)
         self.english: Column[np.int8] = Column(np.int8)
         self.maths: Column[np.int8] = Column(np.int8)
@@ -73,8 +79,10 @@ class VacancyTable:
         self.essential_total: Column[np.int16] = Column(np.int16)
         self.desirable_total: Column[np.int16] = Column(np.int16)
         self.alive: Column[np.bool_] = Column(np.bool_)
-        self.indptr: Column[np.int64] = Column(np.int64, [0])
-        self.entry: Column[np.int32] = Column(np.int32)
+        self.indptr: Column[np.int32] = Column(np.int32, [0])
+        self.skill: Column[np.int32] = Column(np.int32)
+        self.weight: Column[np.int32] = Column(np.int32)
+        self._matrix: sp.csr_array | None = None
         self.ids: list[str] = []
         self.titles: list[str] = []
         self.employers: list[str] = []
@@ -131,6 +139,7 @@ class VacancyTable:
         des_total = np.zeros(n, np.int16)
         lengths = np.zeros(n, np.int64)
         entries: list[int] = []
+        weights: list[int] = []
         skill_code = self.skills.code
         first = len(self.ids)
         for i, doc in enumerate(docs):
@@ -158,9 +167,10 @@ class VacancyTable:
             essential = dict.fromkeys(doc.essential_skills)
             desirable = [s for s in dict.fromkeys(doc.desirable_skills) if s not in essential]
             for skill in essential:
-                entries.append(skill_code(skill) * 2 + 1)
+                entries.append(skill_code(skill))
             for skill in desirable:
-                entries.append(skill_code(skill) * 2)
+                entries.append(skill_code(skill))
+            weights += [ESSENTIAL_PACK] * len(essential) + [1] * len(desirable)
             ess_total[i] = len(essential)
             des_total[i] = len(desirable)
             lengths[i] = len(essential) + len(desirable)
@@ -172,6 +182,10 @@ class VacancyTable:
         stated = (english > 0).astype(np.int8) + (maths > 0) + (licence > 0) + (registration > 0)
         self.lat.extend(lat)
         self.lon.extend(lon)
+        x, y, z = spatial.unit_vectors(lat, lon)
+        self.x.extend(x)
+        self.y.extend(y)
+        self.z.extend(z)
         self.closing.extend(closing)
         self.english.extend(english)
         self.maths.extend(maths)
@@ -186,8 +200,12 @@ class VacancyTable:
         self.desirable_total.extend(des_total)
         self.alive.extend(np.ones(n, np.bool_))
         base = int(self.indptr.view()[-1])
+        if base + int(lengths.sum()) >= np.iinfo(np.int32).max:
+            raise OverflowError("too many vacancy skills for 32-bit CSR offsets")
         self.indptr.extend(base + np.cumsum(lengths))
-        self.entry.extend(np.asarray(entries, dtype=np.int32))
+        self.skill.extend(np.asarray(entries, dtype=np.int32))
+        self.weight.extend(np.asarray(weights, dtype=np.int32))
+        self._matrix = None
 
     def needs_compaction(self) -> bool:
         """True when the unsorted tail or the tombstones have grown past their share."""
@@ -202,16 +220,18 @@ class VacancyTable:
         live = np.flatnonzero(self.alive.view())
         order = live[spatial.grid_order(self.lat.view()[live], self.lon.view()[live])]
         for column in (
-            self.lat, self.lon, self.closing, self.english, self.maths, self.licence,
+            self.lat, self.lon, self.x, self.y, self.z, self.closing, self.english, self.maths, self.licence,
             self.registration, self.stated, self.hours, self.pattern_bits, self.pattern_count,
             self.level, self.essential_total, self.desirable_total, self.alive,
         ):  # fmt: skip
             column.replace(column.view()[order])
         indptr = self.indptr.view()
         starts, stops = indptr[order], indptr[order + 1]
-        entries = spatial.ranges_to_rows(starts, stops)
-        self.entry.replace(self.entry.view()[entries])
+        entries = spatial.ranges_to_rows(starts.astype(np.int64), stops.astype(np.int64))
+        self.skill.replace(self.skill.view()[entries])
+        self.weight.replace(self.weight.view()[entries])
         self.indptr.replace(np.concatenate(([0], np.cumsum(stops - starts))))
+        self._matrix = None
         positions = order.tolist()
         self.ids = [self.ids[i] for i in positions]
         self.titles = [self.titles[i] for i in positions]
@@ -237,29 +257,39 @@ class VacancyTable:
         rows = np.concatenate((sorted_rows, tail_rows)) if tail_rows.size else sorted_rows
         keep = self.alive.view()[rows] & (self.closing.view()[rows] >= today.toordinal())
         rows = rows[keep]
-        distance = haversine_km_many(lat, lon, lats[rows], lons[rows])
-        inside = distance <= radius_km
+        inside, distance = spatial.within(
+            lat, lon, radius_km, self.x.view()[rows], self.y.view()[rows], self.z.view()[rows]
+        )
         return rows[inside], distance[inside]
+
+    def matrix(self) -> sp.csr_array:
+        """The skill CSR as a scipy array over the current columns (no copy; cached)."""
+        if self._matrix is None:
+            self._matrix = sp.csr_array(
+                (self.weight.view(), self.skill.view(), self.indptr.view()),
+                shape=(len(self.ids), max(self.skills.size, 1)),
+            )
+        return self._matrix
 
     def coverage(self, rows: IntArray, held: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
         """Essential and desirable skills held, per row (``held`` is indexed by skill code)."""
-        lookup = np.zeros(2 * max(self.skills.size, 1), dtype=np.int64)
-        held_codes = np.flatnonzero(held[: self.skills.size])
-        lookup[held_codes * 2] = 1
-        lookup[held_codes * 2 + 1] = 1 << ESSENTIAL_SHIFT
-        indptr = self.indptr.view()
-        starts, stops = indptr[rows], indptr[rows + 1]
-        entries = spatial.ranges_to_rows(starts, stops)
-        sums = np.concatenate(([0], np.cumsum(lookup[self.entry.view()[entries]])))
-        ends = np.cumsum(stops - starts)
-        packed = sums[ends] - sums[ends - (stops - starts)]
-        return packed >> ESSENTIAL_SHIFT, packed & ((1 << ESSENTIAL_SHIFT) - 1)
+        matrix = self.matrix()
+        person = np.zeros(matrix.shape[1], dtype=np.int32)
+        size = min(held.size, person.size)
+        person[:size] = held[:size]
+        packed = np.asarray(matrix[rows] @ person, dtype=np.int64)
+        return packed >> ESSENTIAL_SHIFT, packed & (ESSENTIAL_PACK - 1)
 
     def skills_of(self, row: int) -> list[tuple[str, bool]]:
         """The row's skills as ``(skill id, essential)``, essential first, in input order."""
         indptr = self.indptr.view()
-        codes = self.entry.view()[indptr[row] : indptr[row + 1]].tolist()
-        return [(self.skills.name(code >> 1), bool(code & 1)) for code in codes]
+        start, stop = int(indptr[row]), int(indptr[row + 1])
+        codes = self.skill.view()[start:stop].tolist()
+        weights = self.weight.view()[start:stop].tolist()
+        return [
+            (self.skills.name(code), weight == ESSENTIAL_PACK)
+            for code, weight in zip(codes, weights, strict=True)
+        ]
 
     def requirement_strings(self, row: int) -> list[str]:
         """The row's requirements in the shared vocabulary (``english:level1`` ...)."""
@@ -282,10 +312,10 @@ class VacancyTable:
         total = sum(
             column.nbytes
             for column in (
-                self.lat, self.lon, self.closing, self.english, self.maths, self.licence,
+                self.lat, self.lon, self.x, self.y, self.z, self.closing, self.english, self.maths, self.licence,
                 self.registration, self.stated, self.hours, self.pattern_bits,
                 self.pattern_count, self.level, self.essential_total, self.desirable_total,
-                self.alive, self.indptr, self.entry,
+                self.alive, self.indptr, self.skill, self.weight, self.x, self.y, self.z,
             )
         )  # fmt: skip
         total += int(self.keys.nbytes)

@@ -23,19 +23,29 @@ Place; the adapter still accepts both forms, as other JobPosting feeds use them.
 ``external_id`` is ``identifier`` (a PropertyValue's ``value``, or a plain string), else the
 corpus's ``source_file``, else ``url``; a record with none, no title, or that is not an
 object is rejected with its 0-based position.
+
+Two entry points read the same body. ``parse_jobposting`` yields finished records.
+``defer_jobposting`` (what ingestion uses) yields each advert that has an id as a
+``Deferred``: the id, a hash of the decoded advert (SHA-256 of ``ADAPTER_VERSION`` and the
+advert as JSON with sorted keys, so key order and spacing do not count) and a ``build``
+that runs the full parse only for adverts ingestion finds new or changed. Bump
+``ADAPTER_VERSION`` whenever a change here alters the records read from the same adverts:
+every stored hash then differs and the next run re-reads every advert.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import BinaryIO, Final
 
 import orjson
 from pydantic import ValidationError
 
-from services.common.ingest import Reject
+from services.common.ingest import Deferred, Reject
 from services.common.text import html_to_text
 from services.vacancies.adapters.dates import parse_date, parse_datetime
 from services.vacancies.adapters.json_stream import Broken, iter_json_records
@@ -57,6 +67,8 @@ from services.vacancies.adapters.terms import (
     patterns_from_text,
 )
 
+ADAPTER_VERSION: Final = "jobposting-jsonld/1"
+_HASH_TAG: Final = ADAPTER_VERSION.encode() + b"\n"
 _MAX_LITERAL_CHARS: Final = 200_000
 _EXTRA_TEXT_FIELDS: Final = (
     "responsibilities",
@@ -69,6 +81,7 @@ _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^\s*£?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$")
 
 Item = VacancyRecord | Reject
+DeferredItem = Deferred[VacancyRecord] | VacancyRecord | Reject
 
 
 def parse_jobposting(stream: BinaryIO) -> Iterator[Item]:
@@ -80,6 +93,39 @@ def parse_jobposting(stream: BinaryIO) -> Iterator[Item]:
                 return
             continue
         yield jobposting_to_record(item, position)
+
+
+def defer_jobposting(stream: BinaryIO) -> Iterator[DeferredItem]:
+    """Like :func:`parse_jobposting`, with each advert that has an id left unparsed.
+
+    An advert without an id is rejected at once, exactly as ``parse_jobposting`` rejects
+    it; one whose decoded form cannot be written back as JSON (a Python-repr string holding
+    a set, say) is parsed at once. ``build()`` of a deferred advert equals what
+    ``parse_jobposting`` yields for it.
+    """
+    for position, item in enumerate(iter_json_records(stream)):
+        if isinstance(item, Broken):
+            yield Reject(position, None, item.reason)
+            if item.fatal:
+                return
+            continue
+        posting = _structured(item)
+        external_id = _external_id(posting) if isinstance(posting, Mapping) else None
+        if external_id is None:
+            yield jobposting_to_record(posting, position)
+            continue
+        try:
+            canonical = orjson.dumps(posting, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            yield jobposting_to_record(posting, position)
+            continue
+        digest = hashlib.sha256(_HASH_TAG + canonical).hexdigest()
+        yield Deferred(external_id, digest, partial(build_jobposting, canonical, position))
+
+
+def build_jobposting(canonical: bytes, position: int) -> Item:
+    """The record (or reject) of one advert kept as JSON bytes by :func:`defer_jobposting`."""
+    return jobposting_to_record(orjson.loads(canonical), position)
 
 
 def jobposting_to_record(posting: object, position: int) -> Item:

@@ -1,0 +1,161 @@
+"""Vacancy ingest throughput through the API, on the real NHS Jobs adverts.
+
+``python -m bench.bench_ingest [--limit N]``
+
+Builds the embedded gateway (all services in this process, as ``make run`` does) on a fresh
+data folder, makes an admin key, and posts
+``../shared/data/nhs_jobs/nhs_jobs_2020_jobposting.jsonl.gz`` (14,842 schema.org JobPosting
+adverts, decompressed in memory and never written anywhere) to
+``POST /v1/ingest/vacancies?format=jobposting-jsonld`` twice:
+
+1. into the empty database: every advert is new, parsed and enriched (taxonomy extraction
+   when ``services.taxonomy`` is importable), and written with its outbox event;
+2. the same body again: every advert is unchanged and skipped by its raw content hash.
+
+For each it prints adverts per second over the whole request (upload, spooling, ingest,
+response) and over the run alone (the run's ``started_at`` to ``finished_at``), as a
+markdown table, with the CPU count and load averages: other processes share the machine.
+Without the file it prints why and exits 0 (1 under ``CI=true``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = (
+    REPO_ROOT.parent / "shared" / "data" / "nhs_jobs" / "nhs_jobs_2020_jobposting.jsonl.gz"
+)
+TARGETS = {"new": 1_000.0, "unchanged": 10_000.0}
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One POST of the feed and what it did."""
+
+    label: str
+    counts: dict[str, int]
+    request_s: float
+    run_s: float
+
+    def rate(self, seconds: float) -> float:
+        return self.counts["received"] / seconds if seconds > 0 else float("inf")
+
+
+def read_body(path: Path, limit: int | None) -> bytes:
+    """The feed decompressed (the first ``limit`` lines when given)."""
+    with gzip.open(path, "rb") as handle:
+        if limit is None:
+            return handle.read()
+        return b"".join(line for _, line in zip(range(limit), handle, strict=False))
+
+
+def _run_seconds(run: dict[str, Any]) -> float:
+    started = datetime.fromisoformat(run["started_at"])
+    finished = datetime.fromisoformat(run["finished_at"])
+    return (finished - started).total_seconds()
+
+
+def measure(body: bytes) -> tuple[list[Measured], int]:
+    """Both runs on a fresh embedded gateway; also how many stored vacancies were enriched."""
+    from fastapi.testclient import TestClient
+
+    from gateway import keys
+    from gateway.app import create_app
+    from services.common.db import create_service_engine, unit_of_work
+    from services.common.migrations import upgrade
+    from services.common.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="routeway-bench-") as folder:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            environment="test",
+            data_dir=Path(folder),
+            demo_data=False,
+            log_level="WARNING",
+        )
+        engine = create_service_engine(settings, "gateway")
+        upgrade("gateway", engine)
+        with unit_of_work(engine) as session:
+            key = keys.create_key(session, role="admin", label="bench").key
+        engine.dispose()
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/x-ndjson"}
+        params = {"source": "nhs-jobs-2020", "format": "jobposting-jsonld"}
+        results: list[Measured] = []
+        with TestClient(create_app(settings)) as client:
+            for label in ("new", "unchanged"):
+                started = time.perf_counter()
+                response = client.post(
+                    "/v1/ingest/vacancies", params=params, headers=headers, content=body
+                )
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise SystemExit(f"ingest failed: {response.status_code} {response.text}")
+                run = response.json()
+                results.append(Measured(label, run["counts"], elapsed, _run_seconds(run)))
+        with sqlite3.connect(Path(folder) / "vacancies.db") as db:
+            enriched = int(
+                db.execute(
+                    "SELECT COUNT(*) FROM vacancy WHERE enriched_with IS NOT NULL"
+                ).fetchone()[0]
+            )
+    return results, enriched
+
+
+def table(results: list[Measured]) -> str:
+    """The figures as a markdown table."""
+    lines = [
+        "| run | adverts | created | unchanged | rejected | request s | adverts/s (request) "
+        "| run s | adverts/s (run) | target/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m in results:
+        c = m.counts
+        lines.append(
+            f"| {m.label} | {c['received']:,} | {c['created']:,} | {c['unchanged']:,} "
+            f"| {c['rejected']:,} | {m.request_s:.1f} | {m.rate(m.request_s):,.0f} "
+            f"| {m.run_s:.1f} | {m.rate(m.run_s):,.0f} | {TARGETS[m.label]:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="vacancy ingest adverts/second through the API")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N adverts")
+    args = parser.parse_args(argv)
+    if not args.data.exists():
+        print(f"skipped: the NHS Jobs advert file {args.data} is absent")
+        return 1 if os.environ.get("CI") == "true" else 0
+    sys.path.insert(0, str(REPO_ROOT))
+    body = read_body(args.data, args.limit)
+    load_before = _load()
+    results, enriched = measure(body)
+    print(table(results))
+    print()
+    print(
+        f"{os.cpu_count()} CPUs; load average (1/5/15 min) {load_before} before, "
+        f"{_load()} after; "
+        f"{enriched:,} of {results[0].counts['created']:,} stored adverts enriched by the "
+        "taxonomy"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

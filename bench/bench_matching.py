@@ -1,0 +1,360 @@
+"""Matching engine benchmark at England scale: index build, memory, match latency, routes,
+and the same matches done the plain way (baselines) for the speed-up ratio.
+
+What it does, in one process:
+
+1. loads (or generates, see ``bench/generate_england.py``) 250,000 vacancies, 30,000 courses
+   with 100,000 presentations and 500,000 jobseekers;
+2. builds the ``MatchIndex`` (wall time) and measures what it holds: the index's own deep
+   size estimate, the bytes ``tracemalloc`` sees the build allocate and keep, and the
+   process's resident memory (``/proc/self/statm``, peak from ``/proc/self/status``);
+3. runs ``--matches`` matches for random jobseekers (``limit=20``, training routes included)
+   and the same without routes, reporting p50/p99 wall and CPU time (the machine is shared:
+   CPU time shows the work, wall time what a caller waits);
+4. times route planning alone (``MatchIndex.route``) for gaps seen in those matches;
+5. on a subsample, runs the baselines: a numpy scan of every vacancy (no spatial
+   prefilter), scikit-learn ``NearestNeighbors`` brute-force radius search plus the same
+   scoring, and a straight Python loop (``engine/reference.py``); each checks that it ranks
+   the same top 20 as the index.
+
+It prints a markdown table and, with ``--write``, replaces the "Matching engine" section of
+docs/BENCHMARKS.md. Run: ``.venv/bin/python -m bench.bench_matching --write``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import random
+import re
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.neighbors import NearestNeighbors
+
+from bench.generate_england import EnglandData, ensure
+from services.common.geo import EARTH_RADIUS_KM, haversine_km_many
+from services.matching.engine import MatchIndex, Profile, VacancyDoc
+from services.matching.engine.reference import scan_match
+from services.matching.engine.unlock import what_would_change
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+BENCHMARKS_MD: Final = ROOT / "docs" / "BENCHMARKS.md"
+SECTION: Final = "## Matching engine"
+LIMIT: Final = 20
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Percentiles of one measured operation, in milliseconds."""
+
+    name: str
+    count: int
+    wall_p50: float
+    wall_p99: float
+    cpu_p50: float
+    cpu_p99: float
+    wall_mean: float
+
+    def row(self) -> str:
+        return (
+            f"| {self.name} | {self.count:,} | {self.wall_p50:.2f} | {self.wall_p99:.2f} | "
+            f"{self.cpu_p50:.2f} | {self.cpu_p99:.2f} |"
+        )
+
+
+def rss_bytes() -> int:
+    """Resident memory of this process now."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * PAGE
+
+
+def peak_rss_bytes() -> int:
+    """The most resident memory this process has had (VmHWM)."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def load_average() -> str:
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        return " ".join(handle.read().split()[:3])
+
+
+def timed(name: str, calls: Sequence[Callable[[], object]]) -> Timing:
+    """Run each call once, timing wall and CPU."""
+    wall: list[float] = []
+    cpu: list[float] = []
+    for call in calls:
+        started_cpu = time.process_time()
+        started = time.perf_counter()
+        call()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    w = np.asarray(wall) * 1e3
+    c = np.asarray(cpu) * 1e3
+    return Timing(
+        name,
+        len(calls),
+        float(np.percentile(w, 50)),
+        float(np.percentile(w, 99)),
+        float(np.percentile(c, 50)),
+        float(np.percentile(c, 99)),
+        float(w.mean()),
+    )
+
+
+def top_ids_from(
+    index: MatchIndex,
+    person_rows: npt.NDArray[np.int64],
+    score: npt.NDArray[np.float64],
+    wanted: npt.NDArray[np.bool_],
+) -> list[str]:
+    ids = index.vacancies.ids
+    chosen = np.flatnonzero(wanted)
+    ordered = sorted(chosen.tolist(), key=lambda p: (-float(score[p]), ids[int(person_rows[p])]))
+    return [ids[int(person_rows[p])] for p in ordered[:LIMIT]]
+
+
+def numpy_full_scan(index: MatchIndex, profile: Profile, today: date) -> list[str]:
+    """Baseline: every open vacancy scored (great-circle distance to all), then the range cut."""
+    table = index.vacancies
+    person = index.person(profile, today)
+    rows = np.flatnonzero(table.alive.view() & (table.closing.view() >= today.toordinal()))
+    distance = haversine_km_many(
+        profile.lat, profile.lon, table.lat.view()[rows], table.lon.view()[rows]
+    )
+    found = index.score_rows(person, rows, distance)
+    wanted = (found.now | found.after) & (distance <= profile.max_travel_km)
+    return top_ids_from(index, found.rows, found.score, wanted)
+
+
+class SklearnBaseline:
+    """Baseline: scikit-learn brute-force haversine radius search, then the same scoring."""
+
+    def __init__(self, index: MatchIndex, today: date) -> None:
+        table = index.vacancies
+        self.index = index
+        self.rows = np.flatnonzero(table.alive.view() & (table.closing.view() >= today.toordinal()))
+        points = np.radians(
+            np.column_stack((table.lat.view()[self.rows], table.lon.view()[self.rows]))
+        )
+        self.model = NearestNeighbors(algorithm="brute", metric="haversine").fit(points)
+
+    def __call__(self, profile: Profile, today: date) -> list[str]:
+        query = np.radians([[profile.lat, profile.lon]])
+        distances, positions = self.model.radius_neighbors(
+            query, radius=profile.max_travel_km / EARTH_RADIUS_KM, return_distance=True
+        )
+        rows = self.rows[positions[0]]
+        found = self.index.score_rows(
+            self.index.person(profile, today), rows, distances[0] * EARTH_RADIUS_KM
+        )
+        return top_ids_from(self.index, found.rows, found.score, found.now | found.after)
+
+
+def engine_top(index: MatchIndex, profile: Profile, today: date) -> list[str]:
+    result = index.match(profile, limit=LIMIT, with_routes=False, today=today)
+    return [item.vacancy_id for item in result.items]
+
+
+def run(args: argparse.Namespace) -> str:
+    rng = random.Random(args.seed)
+    started = time.perf_counter()
+    data: EnglandData = ensure(args.data_seed, args.scale)
+    load_s = time.perf_counter() - started
+    today = data.today
+    started = time.perf_counter()
+    vacancies: list[VacancyDoc] = data.vacancy_docs()
+    docs_s = time.perf_counter() - started
+    courses = data.courses
+    runs = sum(len(c.presentations) for c in courses)
+    gc.collect()
+    rss_before = rss_bytes()
+
+    index = MatchIndex()
+    started = time.perf_counter()
+    index.build(vacancies, courses)
+    build_s = time.perf_counter() - started
+    gc.collect()
+    rss_after = rss_bytes()
+    estimate = index.memory_bytes()
+
+    tracemalloc.start()
+    traced_index = MatchIndex()
+    traced_index.build(vacancies, courses)
+    gc.collect()
+    traced_current, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del traced_index
+    gc.collect()
+
+    people = rng.sample(range(data.n_jobseekers), args.matches + 20)
+    profiles = [data.profile(i) for i in people]
+    for profile in profiles[:20]:  # warm caches (lru, allocator)
+        index.match(profile, limit=LIMIT, today=today)
+    profiles = profiles[20:]
+
+    match_full = timed(
+        "match, limit 20, with training routes",
+        [partial(index.match, p, limit=LIMIT, today=today) for p in profiles],
+    )
+    results = [index.match(p, limit=LIMIT, today=today) for p in profiles]
+    match_core = timed(
+        "match, limit 20, no routes (scores + gates)",
+        [partial(index.match, p, limit=LIMIT, with_routes=False, today=today) for p in profiles],
+    )
+    routes_per_match = float(np.mean([sum(1 for i in r.items if i.route) for r in results]))
+    ready_now = float(np.mean([r.ready_now for r in results]))
+    after = float(np.mean([r.after_training for r in results]))
+    in_range = float(np.mean([r.in_range for r in results]))
+
+    gaps: list[tuple[Profile, list[str], list[str]]] = []
+    for profile, result in zip(profiles, results, strict=True):
+        for item in result.items:
+            if item.ready == "after_training":
+                essential = [m.id for m in item.missing_skills if m.essential]
+                row = index.vacancies.row_of[item.vacancy_id]
+                gaps.append((profile, essential, index.vacancies.requirement_strings(row)))
+    rng.shuffle(gaps)
+    gaps = gaps[: args.routes]
+    route_timing = timed(
+        "plan one route (MatchIndex.route, from a fresh profile)",
+        [partial(index.route, g[0], g[1], g[2], today=today) for g in gaps],
+    )
+    steps = [len(index.route(g[0], g[1], g[2], today=today).steps) for g in gaps[:200]]
+    unlock_timing = timed(
+        "what_would_change (radius 10 km, top 5)",
+        [partial(what_would_change, p, index, 10.0, today=today) for p in profiles[: args.unlock]],
+    )
+
+    sample = profiles[: args.baseline]
+    engine_sample = timed(
+        "engine (same sample)", [partial(engine_top, index, p, today) for p in sample]
+    )
+    numpy_timing = timed(
+        "numpy full scan", [partial(numpy_full_scan, index, p, today) for p in sample]
+    )
+    sklearn = SklearnBaseline(index, today)
+    sklearn_timing = timed(
+        "sklearn brute radius + scoring", [partial(sklearn, p, today) for p in sample]
+    )
+    python_sample = profiles[: args.python_baseline]
+    python_timing = timed(
+        "straight Python scan (reference.py)",
+        [
+            partial(scan_match, p, vacancies, courses, today=today, limit=LIMIT)
+            for p in python_sample
+        ],
+    )
+    agree_numpy = sum(
+        engine_top(index, p, today) == numpy_full_scan(index, p, today) for p in sample
+    )
+    agree_sklearn = sum(engine_top(index, p, today) == sklearn(p, today) for p in sample)
+    agree_python = sum(
+        engine_top(index, p, today)
+        == [m.vacancy_id for m in scan_match(p, vacancies, courses, today=today, limit=LIMIT)]
+        for p in python_sample
+    )
+    engine_python = timed(
+        "engine (Python sample)", [partial(engine_top, index, p, today) for p in python_sample]
+    )
+
+    def ratio(base: Timing, engine: Timing) -> str:
+        return f"{base.wall_p50 / engine.wall_p50:,.0f}x p50, {base.wall_p99 / engine.wall_p99:,.0f}x p99"
+
+    mib = 1024 * 1024
+    lines = [
+        SECTION,
+        "",
+        f"Measured {date.today().isoformat()} with `.venv/bin/python -m bench.bench_matching --write` "
+        f"(seed {args.seed}, data seed {args.data_seed}, scale {args.scale:g}) on "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}; "
+        f"load average during the run {load_average()} (other work shares the machine, so CPU "
+        "time is given beside wall time). Data from `bench/generate_england.py`: "
+        f"{data.n_vacancies:,} open vacancies, {len(courses):,} courses with {runs:,} "
+        f"presentations, {data.n_jobseekers:,} jobseekers, today = {today.isoformat()}.",
+        "",
+        "| index | figure |",
+        "|---|---|",
+        f"| load the saved data / make the {len(vacancies):,} `VacancyDoc`s | {load_s:.1f} s / {docs_s:.1f} s |",
+        f"| `MatchIndex.build` (vacancies + courses) | {build_s:.1f} s |",
+        f"| index size, deep estimate (`MatchIndex.memory_bytes`) | {estimate / mib:,.0f} MiB |",
+        f"| allocated and kept by a build (tracemalloc; strings shared with the docs not counted) | {traced_current / mib:,.0f} MiB (peak {traced_peak / mib:,.0f} MiB) |",
+        f"| process RSS before / after build; peak of the whole run | {rss_before / mib:,.0f} / {rss_after / mib:,.0f} MiB; {peak_rss_bytes() / mib:,.0f} MiB |",
+        "",
+        "| operation (ms) | n | wall p50 | wall p99 | CPU p50 | CPU p99 |",
+        "|---|---|---|---|---|---|",
+        match_full.row(),
+        match_core.row(),
+        route_timing.row(),
+        unlock_timing.row(),
+        engine_sample.row(),
+        numpy_timing.row(),
+        sklearn_timing.row(),
+        engine_python.row(),
+        python_timing.row(),
+        "",
+        f"Per match on average: {in_range:,.0f} open vacancies within the travel limit, "
+        f"{ready_now:,.1f} ready now, {after:,.0f} after training; {routes_per_match:.1f} of the 20 "
+        f"results carry a route (mean {np.mean(steps) if steps else 0:.1f} steps).",
+        "",
+        "| baseline (top 20 without routes) | speed-up of the index | same top 20 |",
+        "|---|---|---|",
+        f"| numpy scan of every vacancy, no spatial prefilter | {ratio(numpy_timing, engine_sample)} | {agree_numpy}/{len(sample)} |",
+        f"| scikit-learn `NearestNeighbors` brute force + same scoring | {ratio(sklearn_timing, engine_sample)} | {agree_sklearn}/{len(sample)} |",
+        f"| straight Python loop (`engine/reference.py`) | {ratio(python_timing, engine_python)} | {agree_python}/{len(python_sample)} |",
+        "",
+        "Targets: match p99 at most 20 ms in process, index memory at most 1 GB.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str, path: Path = BENCHMARKS_MD) -> None:
+    """Replace (or add) the "Matching engine" section, leaving other sections alone."""
+    existing = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(existing):
+        updated = pattern.sub(lambda _: text + "\n", existing, count=1)
+    else:
+        updated = existing.rstrip("\n") + "\n\n" + text + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(updated, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = England scale")
+    parser.add_argument("--data-seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=11, help="which jobseekers are sampled")
+    parser.add_argument("--matches", type=int, default=2000)
+    parser.add_argument("--routes", type=int, default=1000)
+    parser.add_argument("--unlock", type=int, default=100)
+    parser.add_argument("--baseline", type=int, default=200)
+    parser.add_argument("--python-baseline", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="update docs/BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    text = run(args)
+    print(text)
+    if args.write:
+        write_section(text)
+        print(f"wrote {BENCHMARKS_MD.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

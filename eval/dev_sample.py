@@ -1,0 +1,87 @@
+"""The development (tuning) sample of real NHS Jobs adverts, for labelling and error analysis.
+
+An advert is in the DEV pool iff ``int(sha256(source_file), 16) % 10 == 1`` (the evaluation
+pool is ``% 10 == 0``; the SOC classifier trains on the remaining 80 %). The pool, sorted by
+``source_file``, is sampled with ``random.Random(DEV_SEED).sample(pool, DEV_SIZE)``.
+
+``python eval/dev_sample.py`` prints the sampled ``source_file`` ids, one a line;
+``--show`` prints each advert as the labeller reads it (title, salary, plain text) to the
+terminal. Nothing here writes advert text to disk: the adverts carry no licence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import random
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = (
+    REPO_ROOT.parent / "shared" / "data" / "nhs_jobs" / "nhs_jobs_2020_jobposting.jsonl.gz"
+)
+DEV_SEED = 2027
+DEV_SIZE = 120
+
+
+def pool_of(source_file: str) -> int:
+    """The pool number (0-9) of an advert: 0 is evaluation, 1 is development."""
+    return int(hashlib.sha256(source_file.encode()).hexdigest(), 16) % 10
+
+
+def read_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Every advert record of the gzipped JSONL feed."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+def dev_sample(path: Path, size: int = DEV_SIZE, seed: int = DEV_SEED) -> list[dict[str, Any]]:
+    """The sampled development adverts, in sample order."""
+    pool = sorted(
+        (r for r in read_records(path) if r.get("source_file") and pool_of(r["source_file"]) == 1),
+        key=lambda r: str(r["source_file"]),
+    )
+    return random.Random(seed).sample(pool, min(size, len(pool)))
+
+
+def _salary(record: dict[str, Any]) -> str:
+    salary = record.get("baseSalary")
+    value = salary.get("value") if isinstance(salary, dict) else None
+    if not isinstance(value, dict):
+        return str(salary or "")
+    low, high = value.get("minValue"), value.get("maxValue", value.get("value"))
+    return f"{low}-{high} {value.get('unitText') or ''}".strip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the sample's ids (or, with ``--show``, the adverts themselves)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--size", type=int, default=DEV_SIZE)
+    parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--stop", type=int, default=None)
+    parser.add_argument("--show", action="store_true")
+    args = parser.parse_args(argv)
+    from services.common.text import html_to_text
+
+    sample = dev_sample(args.data, args.size)
+    for number, record in enumerate(sample[args.start : args.stop], start=args.start):
+        if not args.show:
+            print(record["source_file"])
+            continue
+        title = html_to_text(record.get("title") or "")
+        print(f"=== #{number} {record['source_file']} | {title} | {_salary(record)}")
+        print(html_to_text(record.get("description") or ""))
+    return 0
+
+
+if __name__ == "__main__":
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    sys.exit(main())

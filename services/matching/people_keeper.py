@@ -1,0 +1,157 @@
+"""This process's jobseeker index and match cache, built from the table and kept current.
+
+On start the keeper notes the ``jobseekers`` stream position, loads the table into the
+``JobseekerIndex`` (``shortlist.py``), then tails the stream from that position. Every
+``jobseeker.*`` event, this process's own included (harmlessly), re-reads its row: a change
+made by another replica, or committed while the table was being read, lands in the index,
+and an erased person's entry goes. Changes made in this process are also applied right
+after their commit (``people_service``), so a caller sees its own write at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+from typing import Final
+
+import structlog
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from services.common.errors import UpstreamUnavailable
+from services.common.events import Event, EventBus
+from services.common.settings import Settings
+from services.matching.match_cache import MatchCache
+from services.matching.models import Jobseeker
+from services.matching.people_service import JOBSEEKER_STREAM, entry_of
+from services.matching.shortlist import JobseekerEntry, JobseekerIndex, ref_key
+
+log = structlog.get_logger("routeway.matching.people")
+
+LOAD_BATCH: Final = 5000
+
+
+def iter_entries(engine: Engine, batch: int = LOAD_BATCH) -> Iterator[JobseekerEntry]:
+    """Every jobseeker as an index entry, read in keyset batches."""
+    last = ""
+    while True:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(Jobseeker)
+                .where(col(Jobseeker.id) > last)
+                .order_by(col(Jobseeker.id))
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            entries = [entry_of(row) for row in rows]
+        yield from entries
+        last = entries[-1].id
+
+
+def load_entry(engine: Engine, jobseeker_id: str) -> JobseekerEntry | None:
+    """One jobseeker as an index entry, or ``None`` when it no longer exists."""
+    with Session(engine) as session:
+        row = session.get(Jobseeker, jobseeker_id)
+        return None if row is None else entry_of(row)
+
+
+class PeopleKeeper:
+    """This process's jobseeker index and match cache, and the task keeping them current.
+
+    On start it notes the ``jobseekers`` stream position, loads the table into the index,
+    then tails the stream from that position: every ``jobseeker.*`` event (including this
+    process's own, harmlessly) re-reads its row, so a change made by another replica, or one
+    committed while the table was being read, lands in the index.
+    """
+
+    def __init__(self, secret: str) -> None:
+        self.index = JobseekerIndex()
+        self.cache = MatchCache()
+        self.key = ref_key(secret)
+        self.ready = asyncio.Event()
+        self.position = "0-0"
+        self.build_seconds: float | None = None
+        self.applied = 0
+
+    async def wait_ready(self, timeout_s: float = 60.0) -> None:
+        """Wait for the first load; 503 when it has not finished in time."""
+        if self.ready.is_set():
+            return
+        try:
+            await asyncio.wait_for(self.ready.wait(), timeout_s)
+        except TimeoutError:
+            raise UpstreamUnavailable(
+                "matching", "The jobseeker index is still being built; retry shortly."
+            ) from None
+
+    async def load(self, engine: Engine, bus: EventBus) -> None:
+        """Build the index from the table, remembering where the stream was before reading."""
+        started = time.perf_counter()
+        self.position = await bus.last_position(JOBSEEKER_STREAM)
+        entries = await asyncio.to_thread(lambda: list(iter_entries(engine)))
+        await asyncio.to_thread(self.index.build, entries)
+        self.build_seconds = round(time.perf_counter() - started, 3)
+        self.ready.set()
+        log.info("jobseeker_index_built", jobseekers=len(entries), seconds=self.build_seconds)
+
+    async def apply(self, engine: Engine, event_: Event) -> None:
+        """Bring one jobseeker's entry in line with the table (idempotent)."""
+        entry = await asyncio.to_thread(load_entry, engine, event_.key)
+        if entry is None:
+            removed = self.index.remove(event_.key)
+            if removed:
+                self.cache.forget(event_.key)
+        else:
+            self.index.upsert(entry)
+        self.applied += 1
+
+    async def run(self, engine: Engine, bus: EventBus, stop: asyncio.Event) -> None:
+        """Load (retrying while the database is away), then tail the stream until ``stop``."""
+        while not stop.is_set():
+            try:
+                await self.load(engine, bus)
+                break
+            except Exception as exc:
+                log.warning("jobseeker_index_load_failed", error=type(exc).__name__)
+                await asyncio.sleep(1.0)
+        while not stop.is_set():
+            try:
+                batch = await bus.read_after(
+                    JOBSEEKER_STREAM, self.position, count=500, block_ms=500
+                )
+            except Exception as exc:  # the bus is away: keep serving what we have, retry
+                log.warning("jobseeker_tail_failed", error=type(exc).__name__)
+                await asyncio.sleep(1.0)
+                continue
+            for delivery in batch:
+                try:
+                    await self.apply(engine, delivery.event)
+                except Exception:  # the database is away: the next event of that id re-reads
+                    log.exception("jobseeker_event_failed", event_id=delivery.event.id)
+                self.position = delivery.position
+            if not batch:
+                await asyncio.sleep(0.05)
+
+
+def people_hook(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The matching app's lifespan hook: a ``PeopleKeeper`` on ``app.state.people``, running."""
+
+    @contextlib.asynccontextmanager
+    async def hook(app: FastAPI) -> AsyncIterator[None]:
+        keeper = PeopleKeeper(settings.secret_key)
+        app.state.people = keeper
+        stop = asyncio.Event()
+        task = asyncio.create_task(keeper.run(app.state.engine, app.state.bus, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    return hook

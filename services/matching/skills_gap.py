@@ -1,0 +1,311 @@
+"""The skills-gap report: per role, in a region, supply against demand.
+
+For each role profile of the taxonomy:
+
+* **open vacancies**: open, unexpired vacancies of the match index classified to the role,
+  placed in the region by their point (``regions.py``);
+* **course starts in the next 90 days**: runs of courses that lead to the role (the
+  course's ``leads_to``) starting between today and today + 90 days at a venue in the region,
+  or online (followed from anywhere, so counted in every region); and their **places** when
+  providers state them (``None`` until any does);
+* **jobseekers ready now**: jobseekers living in the region (every office; only counts leave
+  this module) who hold every essential skill of the role and meet its English, maths,
+  licence and registration requirements;
+* **jobseekers ready after training**: the others with no registration gap whose missing
+  essential skills are all taught, and missing levels and licences all reachable, by courses
+  with a run in the region (or online) that starts in the window or any time. Reachability
+  chains entry requirements (ESOL Entry 3 opens Functional Skills Level 1) with the engine's
+  ``attainable``; it is a regional view of supply, not each person's own travel-limited
+  route (that is what ``/v1/jobseekers/{id}/matches`` is for), and it ignores entry
+  requirements that are plain certificates rather than levels or licences;
+* **referrals**: vacancy referrals in the region for the role and how far they got (every
+  stage reached counts), from the referral histories.
+
+Everything is counted with vectorised passes: one sparse product of the region's jobseeker
+skills with the roles' essential skills, and per distinct (English, maths, licence) triple
+one fixed point of what courses can add.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from services.matching.engine import MatchIndex
+from services.matching.engine.attainment import (
+    LICENCE_CATEGORIES,
+    Attainment,
+    attainable,
+    course_skills,
+    level_rank,
+    licence_requirement,
+)
+from services.matching.people_schemas import ReferralOutcomes, RoleGapOut, SkillsGapReport
+from services.matching.regions import in_region
+from services.matching.shortlist import JobseekerIndex, PeopleSnapshot, licence_bit
+from services.taxonomy import Role, load_taxonomy
+
+WINDOW_DAYS: Final = 90
+REFERRAL_STAGES: Final = ("referred", "applied", "interviewed", "offered", "started", "withdrawn")
+_PAST_INTERVIEW: Final = frozenset({"interviewed", "offered", "started"})
+_PAST_OFFER: Final = frozenset({"offered", "started"})
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(slots=True)
+class CourseSupply:
+    """Courses available to a region in the window: starts per role, and what they can add."""
+
+    starts: Counter[str] = field(default_factory=Counter)
+    places: dict[str, int] = field(default_factory=dict)
+    teachable: set[str] = field(default_factory=set)
+    offers: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
+
+
+def open_vacancies_by_role(index: MatchIndex, region: str | None, today: date) -> Counter[str]:
+    """Open, unexpired vacancies per role, in ``region`` (everywhere when ``None``)."""
+    table = index.vacancies
+    live = np.flatnonzero(table.alive.view() & (table.closing.view() >= today.toordinal()))
+    if region is not None and live.size:
+        live = live[in_region(table.lat.view()[live], table.lon.view()[live], region)]
+    roles = table.roles
+    return Counter(role for row in live.tolist() if (role := roles[row]) is not None)
+
+
+def course_supply(
+    index: MatchIndex, region: str | None, today: date, window_days: int = WINDOW_DAYS
+) -> CourseSupply:
+    """Runs starting in the window per role led to, and what available courses teach and grant."""
+    docs = index.courses.live_docs()
+    lats: list[float] = []
+    lons: list[float] = []
+    owners: list[int] = []
+    for position, doc in enumerate(docs):
+        for run in doc.presentations:
+            online = (run.mode or "").lower() == "online"
+            lats.append(float("nan") if online or run.lat is None else float(run.lat))
+            lons.append(float("nan") if online or run.lon is None else float(run.lon))
+            owners.append(position)
+    lat_array = np.asarray(lats, dtype=np.float64)
+    here = np.ones(lat_array.size, dtype=np.bool_)
+    if region is not None and lat_array.size:
+        here = in_region(lat_array, np.asarray(lons, dtype=np.float64), region)
+    supply = CourseSupply()
+    last_day = today + timedelta(days=window_days)
+    flat = 0
+    for doc in docs:
+        available = False
+        for run in doc.presentations:
+            online = (run.mode or "").lower() == "online"
+            placed = bool(here[flat]) or online
+            flat += 1
+            if not placed:
+                continue
+            start = run.start_date
+            if start is None or (today <= start <= last_day):
+                available = True
+            if start is not None and today <= start <= last_day:
+                for role in dict.fromkeys(doc.leads_to):
+                    supply.starts[role] += 1
+                    seats = getattr(run, "places", None)
+                    if isinstance(seats, int):
+                        supply.places[role] = supply.places.get(role, 0) + seats
+        if available:
+            supply.teachable |= course_skills(doc.skills_taught, doc.grants)
+            supply.offers.add((tuple(doc.entry_requirements), tuple(doc.grants)))
+    return supply
+
+
+@dataclass(frozen=True, slots=True)
+class _RoleNeeds:
+    english: int
+    maths: int
+    licence: int
+    registration: str | None
+
+
+def _needs(role: Role) -> _RoleNeeds:
+    req = role.requirements
+    category = licence_requirement(req.driving_licence)
+    return _RoleNeeds(
+        english=level_rank(req.english_level),
+        maths=level_rank(req.maths_level),
+        licence=licence_bit(category) if category else 0,
+        registration=req.registration.strip().upper() if req.registration else None,
+    )
+
+
+def _reachable_levels(
+    people: PeopleSnapshot, offers: Iterable[tuple[Sequence[str], Sequence[str]]]
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Per person: English rank, maths rank and licence bits reachable through the offers."""
+    offer_list = list(offers)
+    triples = np.stack((people.english, people.maths, people.licence), axis=1)
+    if triples.shape[0] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    unique, inverse = np.unique(triples, axis=0, return_inverse=True)
+    reached = np.empty_like(unique)
+    for i, (english, maths, bits) in enumerate(unique.tolist()):
+        held = Attainment(
+            english=english,
+            maths=maths,
+            licences={c for c in LICENCE_CATEGORIES if bits & licence_bit(c)},
+        )
+        after = attainable(held, offer_list)
+        reached[i] = (
+            after.english,
+            after.maths,
+            sum(licence_bit(c) for c in after.licences),
+        )
+    mapped = reached[np.asarray(inverse).reshape(-1)]
+    return mapped[:, 0], mapped[:, 1], mapped[:, 2]
+
+
+def jobseeker_readiness(
+    people: PeopleSnapshot, roles: Sequence[Role], supply: CourseSupply
+) -> tuple[IntArray, IntArray]:
+    """Per role: how many people are ready now, and how many after training (see module doc)."""
+    n_roles = len(roles)
+    if people.count == 0 or n_roles == 0:
+        return np.zeros(n_roles, np.int64), np.zeros(n_roles, np.int64)
+    width = people.skills.shape[1]
+    rows: list[int] = []
+    cols: list[int] = []
+    hard_rows: list[int] = []
+    hard_cols: list[int] = []
+    totals = np.zeros(n_roles, dtype=np.int64)
+    hard_totals = np.zeros(n_roles, dtype=np.int64)
+    for r, role in enumerate(roles):
+        for skill in dict.fromkeys(role.essential_skills):
+            totals[r] += 1
+            taught = skill in supply.teachable
+            hard_totals[r] += int(not taught)
+            code = people.skill_codes.get(skill)
+            if code is None:
+                continue
+            rows.append(code)
+            cols.append(r)
+            if not taught:
+                hard_rows.append(code)
+                hard_cols.append(r)
+    essential = sparse.csr_matrix(
+        (np.ones(len(rows), np.int32), (rows, cols)), shape=(width, n_roles)
+    )
+    untaught = sparse.csr_matrix(
+        (np.ones(len(hard_rows), np.int32), (hard_rows, hard_cols)), shape=(width, n_roles)
+    )
+    have = np.asarray((people.skills @ essential).todense())
+    have_untaught = np.asarray((people.skills @ untaught).todense())
+    reach_english, reach_maths, reach_licence = _reachable_levels(people, supply.offers)
+    now = np.zeros(n_roles, dtype=np.int64)
+    later = np.zeros(n_roles, dtype=np.int64)
+    for r, role in enumerate(roles):
+        needs = _needs(role)
+        registered: BoolArray = (
+            people.registered.get(needs.registration, np.zeros(people.count, np.bool_))
+            if needs.registration
+            else np.ones(people.count, np.bool_)
+        )
+        levels_now = (
+            (people.english >= needs.english)
+            & (people.maths >= needs.maths)
+            & ((needs.licence == 0) | ((people.licence & needs.licence) != 0))
+        )
+        ready = (have[:, r] == totals[r]) & levels_now & registered
+        levels_later = (
+            (reach_english >= needs.english)
+            & (reach_maths >= needs.maths)
+            & ((needs.licence == 0) | ((reach_licence & needs.licence) != 0))
+        )
+        trainable = ~ready & registered & levels_later & (have_untaught[:, r] == hard_totals[r])
+        now[r] = int(ready.sum())
+        later[r] = int(trainable.sum())
+    return now, later
+
+
+def referral_outcomes(
+    rows: Iterable[tuple[str | None, Sequence[str]]],
+) -> dict[str, ReferralOutcomes]:
+    """Per role: referrals and every stage they reached (from each referral's history)."""
+    counts: dict[str, Counter[str]] = {}
+    for role, statuses in rows:
+        if role is None:
+            continue
+        reached = set(statuses)
+        tally = counts.setdefault(role, Counter())
+        tally["referred"] += 1
+        if reached - {"referred", "withdrawn"}:
+            tally["applied"] += 1
+        if reached & _PAST_INTERVIEW:
+            tally["interviewed"] += 1
+        if reached & _PAST_OFFER:
+            tally["offered"] += 1
+        if "started" in reached:
+            tally["started"] += 1
+        if "withdrawn" in reached:
+            tally["withdrawn"] += 1
+    return {
+        role: ReferralOutcomes(**{stage: tally[stage] for stage in REFERRAL_STAGES})
+        for role, tally in counts.items()
+    }
+
+
+def skills_gap_report(
+    *,
+    index: MatchIndex,
+    people: JobseekerIndex,
+    referrals: Iterable[tuple[str | None, Sequence[str]]],
+    region: str | None,
+    today: date,
+    window_days: int = WINDOW_DAYS,
+) -> SkillsGapReport:
+    """The report for ``region`` (all England when ``None``); roles with nothing to say are left out.
+
+    Call with the match index's lock held (it reads the vacancy and course tables).
+    """
+    roles = sorted(load_taxonomy().roles, key=lambda r: r.id)
+    vacancies = open_vacancies_by_role(index, region, today)
+    supply = course_supply(index, region, today, window_days)
+    registrations = {n.registration for n in map(_needs, roles) if n.registration}
+    snapshot = people.snapshot(region, registrations)
+    ready_now, ready_later = jobseeker_readiness(snapshot, roles, supply)
+    outcomes = referral_outcomes(referrals)
+    items: list[RoleGapOut] = []
+    for r, role in enumerate(roles):
+        item = RoleGapOut(
+            role=role.id,
+            title=role.title,
+            open_vacancies=vacancies.get(role.id, 0),
+            course_starts_next_90_days=supply.starts.get(role.id, 0),
+            course_places_next_90_days=supply.places.get(role.id),
+            jobseekers_ready_now=int(ready_now[r]),
+            jobseekers_ready_after_training=int(ready_later[r]),
+            shortfall=vacancies.get(role.id, 0) - int(ready_now[r]),
+            referrals=outcomes.get(role.id, ReferralOutcomes()),
+        )
+        if (
+            item.open_vacancies
+            or item.course_starts_next_90_days
+            or item.jobseekers_ready_now
+            or item.jobseekers_ready_after_training
+            or item.referrals.referred
+        ):
+            items.append(item)
+    items.sort(key=lambda i: (-i.shortfall, i.role))
+    return SkillsGapReport(
+        region=region,
+        as_of=today,
+        window_days=window_days,
+        jobseekers=snapshot.count,
+        items=items,
+    )

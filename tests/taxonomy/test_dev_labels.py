@@ -1,0 +1,41 @@
+"""The development labels file: well formed, drawn from the development pool only, and
+disjoint from the evaluation set (so tuning never touches the held-out adverts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from eval.run_eval import REQUIREMENT_FLAGS, load_labels
+from services.taxonomy import load_taxonomy
+from services.taxonomy.train import in_dev_pool, in_eval_pool
+
+EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
+DEV_LABELS = EVAL_DIR / "nhs_jobs_dev_labels.jsonl"
+EVAL_LABELS = EVAL_DIR / "nhs_jobs_labels.jsonl"
+
+
+def test_dev_labels_parse_and_use_known_ids() -> None:
+    labels = load_labels(DEV_LABELS)
+    assert len(labels) >= 100
+    taxonomy = load_taxonomy()
+    for label in labels:
+        assert set(label.requirements) == set(REQUIREMENT_FLAGS)
+        assert label.soc_code.isdigit() and len(label.soc_code) == 4
+        assert label.role is None or taxonomy.get_role(label.role) is not None
+        for skill_id in label.skills:
+            assert taxonomy.get_skill(skill_id) is not None, (label.source_file, skill_id)
+
+
+def test_dev_labels_hold_no_advert_text() -> None:
+    allowed = {"source_file", "soc_code", "role", "entry_level", "requirements", "skills"}
+    for line in DEV_LABELS.read_text(encoding="utf-8").splitlines():
+        assert set(json.loads(line)) == allowed
+
+
+def test_dev_adverts_come_from_the_dev_pool_only() -> None:
+    dev = [label.source_file for label in load_labels(DEV_LABELS)]
+    assert len(dev) == len(set(dev))
+    assert all(in_dev_pool(source) and not in_eval_pool(source) for source in dev)
+    held_out = {label.source_file for label in load_labels(EVAL_LABELS)}
+    assert not held_out & set(dev)

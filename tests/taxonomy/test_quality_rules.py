@@ -1,0 +1,147 @@
+"""The rules added while tuning extraction on the development set (docs/QUALITY.md).
+
+Each test writes a short advert in the style of the real feed and checks one rule: SOC
+title and context rules, essential-versus-desirable handling of requirements, blocked
+phrases and boilerplate in skill matching.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from services.taxonomy import extract
+from services.taxonomy.titles import soc_from_title
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("PA to Director of Allied Health Professions", "4215"),
+        ("Occupational Therapist Assistant", "6131"),
+        ("Bank Staff Nurse (RMN / RNLD)", "2237"),
+        ("Learning Disability Nurse", "2237"),
+        ("Registered Nurses MH", "2235"),
+        ("Clinical Nurse Specialist - CAMHS", "2235"),
+        ("Clinical/ Counselling / Forensic Psychologist", "2225"),
+        ("Employee Relations Assistant", "4136"),
+        ("IM&T Support Officer", "3132"),
+        ("Play Worker", "3219"),
+        ("Return to Practice for lapsed Nurses & Midwives", "2237"),
+        ("Community Midwife", "2231"),
+        ("NHS 111 Health Advisor", "7211"),
+    ],
+)
+def test_title_rules(title: str, code: str) -> None:
+    assert soc_from_title(title)[0] == code
+
+
+def test_sexual_health_adviser_is_not_a_call_handler() -> None:
+    assert soc_from_title("Sexual Health Adviser")[0] != "7211"
+
+
+def test_generic_staff_nurse_takes_field_from_the_advert() -> None:
+    mental_health = (
+        "Staff Nurse on a Psychiatric Intensive Care Unit (PICU) for adults detained under "
+        "the Mental Health Act. You will be a registered mental health nurse (RMN)."
+    )
+    community = (
+        "You will visit patients in their own homes across the district and work with "
+        "GP practices in primary care. District nursing experience is welcome."
+    )
+    adult_ward = "Join our 28 bedded surgical ward as a Registered Nurse."
+    assert extract(mental_health, title="Staff Nurse").soc_code == "2235"
+    assert extract(community, title="TB Nurse").soc_code == "2232"
+    assert extract(adult_ward, title="Staff Nurse").soc_code == "2237"
+
+
+def test_band_six_clinical_lead_nurse_stays_with_nursing() -> None:
+    text = "As a Band 6 Nurse you will lead the nursing team on our surgical ward."
+    assert extract(text, title="Clinical Lead").soc_code == "2237"
+    senior = "Band 8a post leading the service and its managers."
+    assert extract(senior, title="Clinical Lead").soc_code == "1171"
+
+
+def test_nursing_associate_is_not_entry_level_but_a_trainee_is() -> None:
+    text = "Band 4 post on our community hospital ward."
+    assert extract(text, title="Nursing Associate").entry_level is False
+    assert extract(text, title="Trainee Nursing Associate").entry_level is True
+
+
+def test_pa_to_a_director_is_entry_level_admin() -> None:
+    result = extract("Administrative support to the director.", title="PA to the Director")
+    assert result.soc_code == "4215"
+    assert result.entry_level is True
+
+
+def test_desirable_driving_licence_still_counts() -> None:
+    text = "Band 4 maintenance post. A full current UK driving licence would be beneficial."
+    assert extract(text, title="Estates Maintenance Electrician").requirements.driving_licence
+
+
+def test_security_vetting_counts_as_a_check() -> None:
+    text = "Successful candidates must meet the security requirements: security check."
+    assert extract(text, title="Healthcare Assistant").requirements.dbs is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Previous experience of working in a mental health setting.", True),
+        ("You must have experience of managing a team.", True),
+        ("We are looking for an experienced nurse to join us.", True),
+        ("Previous experience is desirable but not essential.", False),
+        (
+            "GCSEs in maths and English are required, and previous experience would be beneficial.",
+            False,
+        ),
+        ("We welcome newly qualified and experienced nurses. Experience is essential.", False),
+        ("You will support less experienced staff and students.", False),
+    ],
+)
+def test_experience_essential(text: str, expected: bool) -> None:
+    assert extract(text, title="Staff Nurse").requirements.experience_essential is expected
+
+
+def test_desirable_list_after_a_lead_in() -> None:
+    text = (
+        "To be considered you will ideally have:\n"
+        "- Post-registration experience in neurological care\n"
+        "- Up to date clinical skills\n"
+    )
+    assert extract(text, title="Registered Nurse").requirements.experience_essential is False
+
+
+def test_registration_from_nursing_abbreviations() -> None:
+    text = "We welcome applications from RMNs and RLDNs, newly qualified or experienced."
+    assert extract(text, title="Staff Nurse").requirements.registration == "NMC"
+    manager = "You must be a registered professional with recent community practice."
+    assert extract(manager, title="Primary Care Network Lead").requirements.registration
+
+
+def test_multi_disciplinary_is_teamwork_not_discipline() -> None:
+    ids = {s.id for s in extract("You will work within the multi-disciplinary team.").skills}
+    assert "multidisciplinary-working" in ids
+    assert "complaints-investigation" not in ids
+
+
+def test_blocked_phrases_do_not_yield_their_inner_skill() -> None:
+    text = (
+        "We are seeking a Clinical or Counselling Psychologist for our teaching hospital. "
+        "The post is line managed by the head of service."
+    )
+    ids = {s.id for s in extract(text, title="Psychologist").skills}
+    assert "counselling" not in ids
+    assert "teaching-and-training" not in ids
+    assert "line-management" not in ids
+
+
+def test_benefits_and_values_are_boilerplate() -> None:
+    text = (
+        "Benefits: free staff health checks, gym discount and a generous pension.\n"
+        "Our values of open, compassionate and empowering care guide us.\n"
+        "You will take blood pressure and record clinical observations."
+    )
+    ids = {s.id for s in extract(text, title="Healthcare Assistant").skills}
+    assert "health-checks" not in ids
+    assert "empathy" not in ids
+    assert {"blood-pressure", "clinical-observations"} <= ids
