@@ -33,6 +33,12 @@ run: install
 
 serve: run
 
+run-distributed: install
+	$(BIN)/python deploy/run_distributed.py start
+
+stop-distributed:
+	$(BIN)/python deploy/run_distributed.py stop
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check services/common gateway

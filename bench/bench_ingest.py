@@ -10,7 +10,8 @@ adverts, decompressed in memory and never written anywhere) to
 
 1. into the empty database: every advert is new, parsed and enriched (taxonomy extraction
    when ``services.taxonomy`` is importable), and written with its outbox event;
-2. the same body again: every advert is unchanged and skipped by its raw content hash.
+2. the same body again, once the outbox relay has published the first run's events: every
+   advert is unchanged and skipped by its raw content hash.
 
 For each it prints adverts per second over the whole request (upload, spooling, ingest,
 response) and over the run alone (the run's ``started_at`` to ``finished_at``), as a
@@ -27,6 +28,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -66,19 +68,45 @@ def _run_seconds(run: dict[str, Any]) -> float:
     return (finished - started).total_seconds()
 
 
-def measure(body: bytes) -> tuple[list[Measured], int]:
-    """Both runs on a fresh embedded gateway; also how many stored vacancies were enriched."""
+@dataclass(frozen=True)
+class Outcome:
+    """Both runs, how long the outbox took to publish the first run's events, what was enriched."""
+
+    runs: list[Measured]
+    drain_s: float
+    enriched: int
+
+
+def _outbox_rows(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as db:
+        return int(db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+
+def _wait_for_outbox(db_path: Path, timeout_s: float = 600.0) -> float:
+    """Seconds until the outbox relay has published every event (it runs in the gateway)."""
+    started = time.perf_counter()
+    while _outbox_rows(db_path) and time.perf_counter() - started < timeout_s:
+        time.sleep(0.1)
+    return time.perf_counter() - started
+
+
+def measure(body: bytes) -> Outcome:
+    """Both runs on a fresh embedded gateway."""
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
     from gateway import keys
     from gateway.app import create_app
     from services.common.db import create_service_engine, unit_of_work
+    from services.common.logging import configure_logging
     from services.common.migrations import upgrade
     from services.common.settings import Settings
 
+    configure_logging("WARNING", json=False)  # request logs would bury the table
+
     with tempfile.TemporaryDirectory(prefix="routeway-bench-") as folder:
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             environment="test",
             data_dir=Path(folder),
             demo_data=False,
@@ -91,7 +119,9 @@ def measure(body: bytes) -> tuple[list[Measured], int]:
         engine.dispose()
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/x-ndjson"}
         params = {"source": "nhs-jobs-2020", "format": "jobposting-jsonld"}
+        db_path = Path(folder) / "vacancies.db"
         results: list[Measured] = []
+        drain_s = 0.0
         with TestClient(create_app(settings)) as client:
             for label in ("new", "unchanged"):
                 started = time.perf_counter()
@@ -103,13 +133,16 @@ def measure(body: bytes) -> tuple[list[Measured], int]:
                     raise SystemExit(f"ingest failed: {response.status_code} {response.text}")
                 run = response.json()
                 results.append(Measured(label, run["counts"], elapsed, _run_seconds(run)))
-        with sqlite3.connect(Path(folder) / "vacancies.db") as db:
+                if label == "new":
+                    # the re-run starts on a quiet service, not beside 14,842 events in flight
+                    drain_s = _wait_for_outbox(db_path)
+        with sqlite3.connect(db_path) as db:
             enriched = int(
                 db.execute(
                     "SELECT COUNT(*) FROM vacancy WHERE enriched_with IS NOT NULL"
                 ).fetchone()[0]
             )
-    return results, enriched
+    return Outcome(results, drain_s, enriched)
 
 
 def table(results: list[Measured]) -> str:
@@ -145,14 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO_ROOT))
     body = read_body(args.data, args.limit)
     load_before = _load()
-    results, enriched = measure(body)
-    print(table(results))
+    outcome = measure(body)
+    print(table(outcome.runs))
     print()
     print(
         f"{os.cpu_count()} CPUs; load average (1/5/15 min) {load_before} before, "
-        f"{_load()} after; "
-        f"{enriched:,} of {results[0].counts['created']:,} stored adverts enriched by the "
-        "taxonomy"
+        f"{_load()} after; {outcome.enriched:,} of {outcome.runs[0].counts['created']:,} "
+        "stored adverts enriched by the taxonomy; the outbox finished publishing the new "
+        f"run's events {outcome.drain_s:.1f}s after its response"
     )
     return 0
 

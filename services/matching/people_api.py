@@ -58,13 +58,15 @@ RegionQuery = Annotated[
 
 def _people(request: Request) -> PeopleKeeper:
     keeper: PeopleKeeper = request.app.state.people
-    anyio.from_thread.run(keeper.wait_ready)
+    if not keeper.ready.is_set():  # a flag read; waiting needs the event loop
+        anyio.from_thread.run(keeper.wait_ready)
     return keeper
 
 
 def _matcher(request: Request) -> IndexKeeper:
     keeper: IndexKeeper = request.app.state.index_keeper
-    anyio.from_thread.run(keeper.wait_ready)
+    if not keeper.ready.is_set():
+        anyio.from_thread.run(keeper.wait_ready)
     return keeper
 
 
@@ -365,10 +367,9 @@ def skills_gap_report(
     people = _people(request)
     matcher = _matcher(request)
     today = date.today()
-    return matcher.read(
-        lambda index: skills_gap.skills_gap_report(
-            index=index, people=people.index, referrals=outcomes, region=region, today=today
-        )
+    catalogue = matcher.read(lambda index: skills_gap.catalogue_of(index, today))
+    return skills_gap.skills_gap_report(
+        catalogue=catalogue, people=people.index, referrals=outcomes, region=region, today=today
     )
 
 

@@ -1,9 +1,12 @@
 """Jobseekers: the logic, as plain typed functions (no FastAPI here).
 
 Office scoping is applied in every query, never after: a caller bound to an office reads and
-writes only its own jobseekers (and their referrals, see ``referrals.py``), and a jobseeker of
-another office is the same ``NotFound`` as one that does not exist, so existence does not leak. Admin keys
-(``office=None`` here) see every office, and must name the office when they create.
+writes only its own jobseekers (and their referrals, see ``referrals.py``), and a jobseeker
+of another office is the same ``NotFound`` as one that does not exist, so existence does not
+leak. Admin keys (``office=None`` here) see every office, and must name the office when they
+create one. Priority flags: young person is 16-24 (``YOUNG_PERSON_MAX_AGE``), long-term
+unemployed is out of work 12 months or more, most-deprived area is the home local authority
+among the 10% most deprived in England (``services.common.deprivation``, IMD 2025).
 
 Every change to a jobseeker is applied to this process's ``JobseekerIndex`` **after** the
 transaction commits (a rolled-back request leaves the index alone), and announced with a

@@ -24,7 +24,7 @@ from typing import Final, Literal
 
 from services.matching.engine import CourseDoc, MatchIndex, Profile, Route
 from services.matching.engine.attainment import Attainment, expand_skills, licence_requirement
-from services.matching.engine.routes import RoutePlanner
+from services.matching.engine.routes import RoutePlanner, start_floor
 from services.matching.match_service import role_gap, route_out
 from services.matching.people_schemas import (
     ProgressionAdds,
@@ -67,6 +67,15 @@ def in_work_profile(role: Role, *, lat: float, lon: float, max_travel_km: float)
         max_travel_km=max_travel_km,
         qualifications=[f"registration:{req.registration}"] if req.registration else [],
     )
+
+
+def reachable_courses(index: MatchIndex, profile: Profile, today: date) -> list[CourseDoc]:
+    """Courses with a run within the profile's travel limit (or online) starting in time."""
+    reach = index.courses.reach(
+        profile.lat, profile.lon, profile.max_travel_km, start_floor(profile, today)
+    )
+    docs = index.courses.docs
+    return [doc for row in reach.courses.tolist() if (doc := docs[row]) is not None]
 
 
 def _label(skill_id: str) -> str:
@@ -121,8 +130,9 @@ def progression(
     in_work: list[CourseDoc] = []
     if point is not None:
         planner = RoutePlanner(profile, today)
-        reachable = index.reachable_courses(profile, radius_km=max_travel_km, today=today)
-        in_work = [course for course in reachable if is_in_work(course)]
+        in_work = [
+            course for course in reachable_courses(index, profile, today) if is_in_work(course)
+        ]
     steps: list[ProgressionStepOut] = []
     for next_id in dict.fromkeys(role.progression):
         target = roles.get(next_id)

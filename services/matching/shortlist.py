@@ -53,7 +53,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from services.common.geo import haversine_km_many
+from services.common.geo import EARTH_RADIUS_KM
 from services.matching.engine import MatchIndex, Profile, Route, scoring, spatial
 from services.matching.engine.attainment import (
     LEVELS,
@@ -82,6 +82,7 @@ _DEAD_SHARE: Final = 0.20
 _MIN_CHURN: Final = 2000
 _LICENCE_BIT: Final[dict[str, int]] = {name: 1 << i for i, name in enumerate(LICENCE_CATEGORIES)}
 _PATTERN_FLEXIBLE: Final = scoring.FLEXIBLE_PATTERN
+_UNMET: Final[dict[str, int]] = {"english": 1, "maths": 2, "licence": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,14 @@ def candidate_ref(key: bytes, vacancy_id: str, jobseeker_id: str) -> str:
     return "cand_" + hmac.new(key, message, hashlib.sha256).hexdigest()[: 2 * REF_BYTES]
 
 
+def reach_chord2(travel_km: npt.ArrayLike) -> FloatArray:
+    """The squared unit-sphere chord of each travel limit (the engine's inclusive test)."""
+    angle = np.minimum(
+        np.maximum(np.asarray(travel_km, dtype=np.float64), 0.0) / EARTH_RADIUS_KM, math.pi
+    )
+    return np.asarray((2.0 * np.sin(angle / 2.0)) ** 2 * (1.0 + 1e-12), dtype=np.float64)
+
+
 def travel_bucket(max_travel_km: float) -> int:
     """The bucket of a travel limit: the first whose radius covers it."""
     position = int(np.searchsorted(TRAVEL_BUCKETS, max_travel_km, side="left"))
@@ -176,6 +185,7 @@ class Scored:
     parts: dict[str, FloatArray]
     score: FloatArray
     now: BoolArray
+    unmet: npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +201,7 @@ class Candidate:
     missing_skills: tuple[tuple[str, bool], ...]
     missing_requirements: tuple[str, ...]
     now: bool
-    profile: Profile
+    profile: Profile | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +245,10 @@ def licence_bit(category: str) -> int:
 class _Columns:
     lat: Column[np.float64] = field(default_factory=lambda: Column(np.float64))
     lon: Column[np.float64] = field(default_factory=lambda: Column(np.float64))
+    x: Column[np.float64] = field(default_factory=lambda: Column(np.float64))
+    y: Column[np.float64] = field(default_factory=lambda: Column(np.float64))
+    z: Column[np.float64] = field(default_factory=lambda: Column(np.float64))
+    reach: Column[np.float64] = field(default_factory=lambda: Column(np.float64))
     travel: Column[np.float64] = field(default_factory=lambda: Column(np.float64))
     bucket: Column[np.int8] = field(default_factory=lambda: Column(np.int8))
     english: Column[np.int8] = field(default_factory=lambda: Column(np.int8))
@@ -346,7 +360,8 @@ class JobseekerIndex:
             # keep the segment sorted without keeping the person's place in it
             keys[row] = keys[row - 1] if row > start else keys[row + 1] if row + 1 < stop else 0.0
         for column, blank in (
-            (cols.lat, np.nan), (cols.lon, np.nan), (cols.travel, np.nan), (cols.english, 0),
+            (cols.lat, np.nan), (cols.lon, np.nan), (cols.x, np.nan), (cols.y, np.nan),
+            (cols.z, np.nan), (cols.reach, -1.0), (cols.travel, np.nan), (cols.english, 0),
             (cols.maths, 0), (cols.licence, 0), (cols.hours, np.nan), (cols.pattern_bits, 0),
             (cols.pattern_any, False), (cols.level, 0), (cols.consent, False), (cols.office, -1),
             (cols.region, 0), (cols.available, 0), (cols.age, 0), (cols.version, 0),
@@ -427,8 +442,10 @@ class JobseekerIndex:
             for token in held.tokens:
                 self.token_holders.setdefault(token, set()).add(item.id)
         cols = self.cols
+        x, y, z = spatial.unit_vectors(lat, lon)
         for column, values in (
-            (cols.lat, lat), (cols.lon, lon), (cols.travel, travel), (cols.bucket, bucket),
+            (cols.lat, lat), (cols.lon, lon), (cols.x, x), (cols.y, y), (cols.z, z),
+            (cols.reach, reach_chord2(travel)), (cols.travel, travel), (cols.bucket, bucket),
             (cols.english, english), (cols.maths, maths), (cols.licence, licence),
             (cols.hours, hours), (cols.pattern_bits, bits), (cols.pattern_any, any_pattern),
             (cols.level, level), (cols.consent, consent), (cols.office, office),
@@ -472,9 +489,8 @@ class JobseekerIndex:
 
     # --- reading --------------------------------------------------------------------------
 
-    def _in_range(self, lat: float, lon: float) -> tuple[IntArray, FloatArray]:
-        """Live rows whose own travel limit reaches the point, with their distances."""
-        cols = self.cols
+    def _box_rows(self, lat: float, lon: float) -> IntArray:
+        """Rows whose travel bucket's box around the point holds them (a superset of in range)."""
         pieces: list[IntArray] = []
         for bucket, radius in enumerate(TRAVEL_BUCKETS):
             start, stop = int(self.bounds[bucket]), int(self.bounds[bucket + 1])
@@ -483,21 +499,38 @@ class JobseekerIndex:
                     self.grid_keys[start:stop], lat, lon, radius + 0.001
                 )
                 pieces.append(found + start)
-        lats, lons = cols.lat.view(), cols.lon.view()
         if self.n_sorted < len(self.ids):
+            cols = self.cols
             tail = cols.travel.view()[self.n_sorted :]
             reach = float(np.nanmax(tail)) if np.isfinite(tail).any() else 0.0
             pieces.append(
                 self.n_sorted
                 + spatial.box_rows_scan(
-                    lats[self.n_sorted :], lons[self.n_sorted :], lat, lon, reach + 0.001
+                    cols.lat.view()[self.n_sorted :],
+                    cols.lon.view()[self.n_sorted :],
+                    lat,
+                    lon,
+                    reach + 0.001,
                 )
             )
-        rows = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.int64)
-        rows = rows[cols.alive.view()[rows]]
-        distance = haversine_km_many(lat, lon, lats[rows], lons[rows])
-        inside = distance <= cols.travel.view()[rows]
-        return rows[inside], distance[inside]
+        return np.concatenate(pieces) if pieces else np.empty(0, dtype=np.int64)
+
+    def _within_reach(self, rows: IntArray, lat: float, lon: float) -> tuple[IntArray, FloatArray]:
+        """Those of ``rows`` whose own travel limit reaches the point, with their distances.
+
+        The engine's test (``spatial.within``), one radius per row: the squared chord between
+        unit vectors against the row's precomputed squared chord of its travel limit, then the
+        great-circle distance for the rows kept.
+        """
+        cols = self.cols
+        x0, y0, z0 = (float(v) for v in spatial.unit_vectors(lat, lon))
+        dx = cols.x.view()[rows] - x0
+        dy = cols.y.view()[rows] - y0
+        dz = cols.z.view()[rows] - z0
+        chord2 = dx * dx + dy * dy + dz * dz
+        inside = chord2 <= cols.reach.view()[rows]
+        distance = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(np.sqrt(chord2[inside]) / 2.0, 1.0))
+        return rows[inside], distance
 
     def _holders(self, requirement_body: str) -> IntArray:
         """Rows holding a registration (``registration:NMC`` or the plain token ``nmc``)."""
@@ -514,19 +547,18 @@ class JobseekerIndex:
 
     def _score(self, view: VacancyView, *, consenting_only: bool, now_only: bool) -> Scored:
         cols = self.cols
-        rows, distance = self._in_range(view.lat, view.lon)
+        # cheap column tests first, so the exact distance is computed for fewer rows
+        rows = self._box_rows(view.lat, view.lon)
+        keep = cols.alive.view()[rows]
         if consenting_only:
-            keep = cols.consent.view()[rows]
-            rows, distance = rows[keep], distance[keep]
-        hours = cols.hours.view()[rows]
-        hours_ok = ~(view.hours > hours.astype(np.float64) + 1e-9)
+            keep &= cols.consent.view()[rows]
+        rows = rows[keep]
+        rows = rows[~(view.hours > cols.hours.view()[rows].astype(np.float64) + 1e-9)]
         if view.registration is not None:
-            registration_ok = np.isin(rows, self._holders(view.registration))
-        else:
-            registration_ok = np.ones(rows.size, dtype=np.bool_)
-        gate = hours_ok & registration_ok
-        rows, distance = rows[gate], scoring.round_distance(distance[gate])
-        registration_ok = registration_ok[gate]
+            rows = rows[np.isin(rows, self._holders(view.registration))]
+        rows, distance = self._within_reach(rows, view.lat, view.lon)
+        distance = scoring.round_distance(distance)
+        registration_ok = np.ones(rows.size, dtype=np.bool_)
         essential = [s for s, is_essential in view.skills if is_essential]
         desirable = [s for s, is_essential in view.skills if not is_essential]
         ess_have, des_have = self._coverage(rows, essential, desirable)
@@ -576,11 +608,16 @@ class JobseekerIndex:
             parts["level"],
         )
         now = english_ok & maths_ok & licence_ok & (ess_have == len(essential))
+        unmet = (
+            (~english_ok).astype(np.int8) * _UNMET["english"]
+            + (~maths_ok).astype(np.int8) * _UNMET["maths"]
+            + (~licence_ok).astype(np.int8) * _UNMET["licence"]
+        ).astype(np.int8)
         if now_only:
             parts = {name: values[now] for name, values in parts.items()}
             rows, distance, ess_have, score = rows[now], distance[now], ess_have[now], score[now]
-            now = now[now]
-        return Scored(rows, distance, ess_have, parts, score, now)
+            unmet, now = unmet[now], now[now]
+        return Scored(rows, distance, ess_have, parts, score, now, unmet)
 
     def _coverage(
         self, rows: IntArray, essential: Sequence[str], desirable: Sequence[str]
@@ -641,8 +678,8 @@ class JobseekerIndex:
         indptr = self.indptr.view()
         codes = self.entry.view()[indptr[row] : indptr[row + 1]].tolist()
         skills = {self.skills.name(code) for code in codes}
-        profile = self._profile(row, skills)
-        held = Attainment.from_profile(profile)
+        now = bool(found.now[position])
+        unmet = int(found.unmet[position])
         return Candidate(
             jobseeker_id=self.ids[row],
             office=self.offices.name(int(self.cols.office.view()[row])),
@@ -651,9 +688,12 @@ class JobseekerIndex:
             parts={name: float(values[position]) for name, values in found.parts.items()},
             distance_km=float(found.distance[position]),
             missing_skills=tuple((s, e) for s, e in view.skills if s not in skills),
-            missing_requirements=tuple(r for r in view.requirements if not held.satisfies(r)),
-            now=bool(found.now[position]),
-            profile=profile,
+            missing_requirements=tuple(
+                r for r in view.requirements if _UNMET.get(r.partition(":")[0], 0) & unmet
+            ),
+            now=now,
+            # only a route needs the whole profile
+            profile=None if now else self._profile(row, skills),
         )
 
     def _profile(self, row: int, skills: Iterable[str]) -> Profile:
@@ -775,6 +815,7 @@ def _top(
 def _route_key(candidate: Candidate, essential: Sequence[str]) -> tuple[object, ...]:
     """What a route depends on: where, how far, from when, who (age, attainment), which gap."""
     p = candidate.profile
+    assert p is not None
     return (
         p.lat, p.lon, p.max_travel_km, p.available_from, p.age, tuple(p.skills),
         p.english_level, p.maths_level, p.driving_licence, tuple(p.qualifications),
@@ -824,7 +865,7 @@ def shortlist(
     budget = MAX_ROUTE_PLANS_PER_ITEM * limit + 8
     planned = considered = 0
     cursor = after
-    batch_size = max(2 * limit, 16)
+    batch_size = limit + 4
     started = time.perf_counter()
     routes: dict[tuple[object, ...], Route] = {}
     while True:
@@ -853,6 +894,7 @@ def shortlist(
                 route_key = _route_key(candidate, essential)
                 route = routes.get(route_key)
                 if route is None:
+                    assert candidate.profile is not None
                     route = match_index.route(
                         candidate.profile,
                         essential,

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from services.matching.engine import MatchIndex
+from services.matching.engine import CourseDoc, MatchIndex
 from services.matching.engine.attainment import (
     LICENCE_CATEGORIES,
     Attainment,
@@ -71,30 +71,52 @@ class CourseSupply:
     offers: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
 
 
-def open_vacancies_by_role(index: MatchIndex, region: str | None, today: date) -> Counter[str]:
-    """Open, unexpired vacancies per role, in ``region`` (everywhere when ``None``)."""
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """What the report needs of the match index, copied out so the lock is held briefly."""
+
+    vacancy_lat: npt.NDArray[np.float64]
+    vacancy_lon: npt.NDArray[np.float64]
+    vacancy_roles: list[str | None]
+    courses: list[CourseDoc]
+
+
+def catalogue_of(index: MatchIndex, today: date) -> Catalogue:
+    """The open, unexpired vacancies' points and roles, and the live courses (under the lock)."""
     table = index.vacancies
     live = np.flatnonzero(table.alive.view() & (table.closing.view() >= today.toordinal()))
-    if region is not None and live.size:
-        live = live[in_region(table.lat.view()[live], table.lon.view()[live], region)]
     roles = table.roles
-    return Counter(role for row in live.tolist() if (role := roles[row]) is not None)
+    return Catalogue(
+        vacancy_lat=table.lat.view()[live].copy(),
+        vacancy_lon=table.lon.view()[live].copy(),
+        vacancy_roles=[roles[row] for row in live.tolist()],
+        courses=index.courses.live_docs(),
+    )
+
+
+def open_vacancies_by_role(catalogue: Catalogue, region: str | None) -> Counter[str]:
+    """Open, unexpired vacancies per role, in ``region`` (everywhere when ``None``)."""
+    roles = catalogue.vacancy_roles
+    if region is None:
+        return Counter(role for role in roles if role is not None)
+    here = in_region(catalogue.vacancy_lat, catalogue.vacancy_lon, region)
+    return Counter(
+        role for position in np.flatnonzero(here).tolist() if (role := roles[position]) is not None
+    )
 
 
 def course_supply(
-    index: MatchIndex, region: str | None, today: date, window_days: int = WINDOW_DAYS
+    courses: Sequence[CourseDoc], region: str | None, today: date, window_days: int = WINDOW_DAYS
 ) -> CourseSupply:
     """Runs starting in the window per role led to, and what available courses teach and grant."""
-    docs = index.courses.live_docs()
+    docs = list(courses)
     lats: list[float] = []
     lons: list[float] = []
-    owners: list[int] = []
-    for position, doc in enumerate(docs):
+    for doc in docs:
         for run in doc.presentations:
             online = (run.mode or "").lower() == "online"
             lats.append(float("nan") if online or run.lat is None else float(run.lat))
             lons.append(float("nan") if online or run.lon is None else float(run.lon))
-            owners.append(position)
     lat_array = np.asarray(lats, dtype=np.float64)
     here = np.ones(lat_array.size, dtype=np.bool_)
     if region is not None and lat_array.size:
@@ -262,20 +284,17 @@ def referral_outcomes(
 
 def skills_gap_report(
     *,
-    index: MatchIndex,
+    catalogue: Catalogue,
     people: JobseekerIndex,
     referrals: Iterable[tuple[str | None, Sequence[str]]],
     region: str | None,
     today: date,
     window_days: int = WINDOW_DAYS,
 ) -> SkillsGapReport:
-    """The report for ``region`` (all England when ``None``); roles with nothing to say are left out.
-
-    Call with the match index's lock held (it reads the vacancy and course tables).
-    """
+    """The report for ``region`` (all England when ``None``); roles with nothing to say are left out."""
     roles = sorted(load_taxonomy().roles, key=lambda r: r.id)
-    vacancies = open_vacancies_by_role(index, region, today)
-    supply = course_supply(index, region, today, window_days)
+    vacancies = open_vacancies_by_role(catalogue, region)
+    supply = course_supply(catalogue.courses, region, today, window_days)
     registrations = {n.registration for n in map(_needs, roles) if n.registration}
     snapshot = people.snapshot(region, registrations)
     ready_now, ready_later = jobseeker_readiness(snapshot, roles, supply)

@@ -8,8 +8,10 @@ requirements and skills from ``services.taxonomy.extract`` on the title and desc
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from services.common import geo
@@ -89,16 +91,25 @@ def _sector(kind: str | None, extracted: str | None) -> str:
     return extracted if extracted in ("nhs", "social_care") else "other"
 
 
+@functools.cache
+def _taxonomy() -> ModuleType | None:
+    """``services.taxonomy``, or ``None`` when it cannot be imported (tried once, not per advert)."""
+    try:
+        import services.taxonomy as taxonomy
+    except ImportError:
+        return None
+    return taxonomy
+
+
 def enrich(record: VacancyRecord) -> Enrichment:
     """Everything ingestion derives from one record."""
     out = Enrichment(employer_type=employer_type(record.employer), band=record.band)
     _place(record, out)
-    try:
-        from services.taxonomy import extract
-    except ImportError:  # the taxonomy has not landed: store unenriched, enrich later
+    taxonomy = _taxonomy()
+    if taxonomy is None:  # the taxonomy is not installed: store unenriched, enrich later
         out.sector = _sector(out.employer_type, None)
         return out
-    result = extract(record.description, title=record.title)
+    result = taxonomy.extract(record.description, title=record.title)
     out.sector = _sector(out.employer_type, result.sector)
     if result.role is not None:
         out.role, out.role_confidence = result.role.id, round(float(result.role.confidence), 3)

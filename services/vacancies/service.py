@@ -176,12 +176,12 @@ class VacancyTarget:
     ) -> dict[str, str]:
         if not external_ids:
             return {}
-        rows = session.execute(
-            sa_select(col(Vacancy.external_id), col(Vacancy.content_hash)).where(
-                col(Vacancy.source) == source, col(Vacancy.external_id).in_(external_ids)
-            )
-        ).all()
-        return {str(r[0]): str(r[1]) for r in rows}
+        table = _VACANCY_TABLE
+        query = sa_select(table.c.external_id, table.c.content_hash).where(
+            table.c.source == source, table.c.external_id.in_(external_ids)
+        )
+        # on the session's connection: the ORM layer adds nothing to two plain columns
+        return {str(r[0]): str(r[1]) for r in session.connection().execute(query)}
 
     prepare = staticmethod(prepare_vacancy)
 

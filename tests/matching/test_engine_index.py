@@ -378,3 +378,29 @@ def test_memory_estimate_grows_with_the_data() -> None:
     small = index_of([vacancy("v0")])
     large = index_of([vacancy(f"v{i}", km=i % 7) for i in range(500)])
     assert large.memory_bytes() > small.memory_bytes() > 0
+
+
+def test_many_course_events_sort_and_rebuild_and_match_a_fresh_build() -> None:
+    need = vacancy(
+        "driver", essential=("route-planning",), requirements=Requirements(driving_licence="C1")
+    )
+    index = index_of([need])
+    kept: list[CourseDoc] = []
+    for i in range(2400):
+        doc = course(
+            f"c{i:04d}",
+            skills=("route-planning",) if i % 2 else (),
+            grants=("licence:C1",) if i % 3 == 0 else (),
+            start_in_days=10 + i % 50,
+            weeks=1 + i % 7,
+            km=(i % 11) * 0.8,
+        )
+        index.upsert_course(doc)
+        if i % 2 == 0 and i < 2300:
+            index.remove_course(doc.id)
+        else:
+            kept.append(doc)
+    assert index.course_count == len(kept)
+    fresh = index_of([need], kept)
+    profile = person(driving_licence=True)
+    assert index.match(profile, today=TODAY) == fresh.match(profile, today=TODAY)

@@ -6,11 +6,13 @@
   ready now;
 * results are sorted by score and deterministic (whatever order the index was filled in);
 * the index agrees with the straight Python scan (``reference.py``) on every vacancy;
-* every route on a match passes ``check_route``.
+* every route on a match passes ``check_route``;
+* the vectorised blocker count behind "what would change" agrees with a plain loop.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -26,7 +28,12 @@ from services.matching.engine import (
     VacancyDoc,
     check_route,
 )
-from services.matching.engine.attainment import LEVELS, vacancy_requirements
+from services.matching.engine.attainment import (
+    LEVELS,
+    Attainment,
+    expand_skills,
+    vacancy_requirements,
+)
 from services.matching.engine.reference import reachable_attainment, scan_one
 
 TODAY = date(2026, 1, 5)
@@ -291,3 +298,30 @@ def test_every_route_on_a_match_checks_out(world, profile) -> None:  # type: ign
         assert check_route(item.route, profile, essential, requirements, courses_, TODAY) == []
         for step in item.route.steps:
             assert step.start_date >= TODAY
+
+
+@PROPERTY
+@given(worlds(), profiles(), st.sampled_from((5.0, 20.0)))
+def test_blocker_counts_agree_with_a_plain_loop(world, profile, radius) -> None:  # type: ignore[no-untyped-def]
+    vacancies_, courses_ = world
+    index = build(world)
+    held = Attainment.from_profile(profile)
+    have = expand_skills(profile.skills, held)
+    reachable = reachable_attainment(profile, courses_, TODAY)
+    expected: Counter[frozenset[str]] = Counter()
+    for vacancy in vacancies_:
+        scanned = scan_one(profile, vacancy, reachable, TODAY, radius_km=radius)
+        if scanned is None or scanned.ready == "now":
+            continue
+        unmet = [r for r in vacancy_requirements(vacancy.requirements) if not held.satisfies(r)]
+        hours_ok = not (
+            profile.hours_per_week is not None
+            and vacancy.hours_per_week is not None
+            and vacancy.hours_per_week > profile.hours_per_week
+        )
+        if not hours_ok or any(r.startswith("registration:") for r in unmet):
+            continue
+        items = {s for s in vacancy.essential_skills if s not in have} | set(unmet)
+        if len(items) <= 3:
+            expected[frozenset(items)] += 1
+    assert index.blockers(profile, radius_km=radius, today=TODAY) == expected

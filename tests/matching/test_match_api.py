@@ -38,7 +38,9 @@ def _match(client: TestClient, headers: dict[str, str], **extra: object) -> dict
     return response.json()
 
 
-def test_empty_catalogue_gives_empty_results_with_a_reason(gateway: TestClient, app_headers: dict[str, str]) -> None:
+def test_empty_catalogue_gives_empty_results_with_a_reason(
+    gateway: TestClient, app_headers: dict[str, str]
+) -> None:
     body = _match(gateway, app_headers)
     assert body["matches"] == [] and "no open vacancies" in body["reason"].lower()
 
@@ -46,15 +48,23 @@ def test_empty_catalogue_gives_empty_results_with_a_reason(gateway: TestClient, 
 def test_an_ingested_vacancy_is_matchable_within_two_seconds(
     gateway: TestClient, admin_headers: dict[str, str], adviser_headers: dict[str, str]
 ) -> None:
-    feed = json.dumps(_advert("M1", "Customer Service Assistant", "B15 2TT", "Customer service on reception.")).encode()
+    feed = json.dumps(
+        _advert("M1", "Customer Service Assistant", "B15 2TT", "Customer service on reception.")
+    ).encode()
     ingested = gateway.post(
-        "/v1/ingest/vacancies?source=live&format=jobposting-jsonld", headers=admin_headers, content=feed
+        "/v1/ingest/vacancies?source=live&format=jobposting-jsonld",
+        headers=admin_headers,
+        content=feed,
     )
     assert ingested.status_code == 200
     deadline = time.monotonic() + 2.0
     found: list[dict] = []  # type: ignore[type-arg]
     while time.monotonic() < deadline and not found:
-        found = [m for m in _match(gateway, adviser_headers)["matches"] if m["title"] == "Customer Service Assistant"]
+        found = [
+            m
+            for m in _match(gateway, adviser_headers)["matches"]
+            if m["title"] == "Customer Service Assistant"
+        ]
         time.sleep(0.05)
     assert found, "the vacancy did not reach /v1/match within 2 s"
     (match,) = found
@@ -69,7 +79,11 @@ def test_vacancies_beyond_the_travel_limit_are_not_returned(
         json.dumps(_advert(f"F{i}", f"Receptionist {i}", pc, "Customer service and reception."))
         for i, pc in enumerate(["B15 2TT", "NR1 3SR"])
     ).encode()
-    gateway.post("/v1/ingest/vacancies?source=far&format=jobposting-jsonld", headers=admin_headers, content=feed)
+    gateway.post(
+        "/v1/ingest/vacancies?source=far&format=jobposting-jsonld",
+        headers=admin_headers,
+        content=feed,
+    )
     time.sleep(1.0)
     titles = [m["title"] for m in _match(gateway, app_headers)["matches"]]
     assert "Receptionist 0" in titles and "Receptionist 1" not in titles
@@ -97,13 +111,22 @@ def test_bad_profiles_are_422_naming_the_field(
 
 
 def test_route_to_a_role_lists_the_gap(gateway: TestClient, app_headers: dict[str, str]) -> None:
-    response = gateway.post("/v1/routes", headers=app_headers, json={"profile": PROFILE, "role": "healthcare-support-worker"})
+    response = gateway.post(
+        "/v1/routes",
+        headers=app_headers,
+        json={"profile": PROFILE, "role": "healthcare-support-worker"},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     # no courses in the catalogue: every missing essential skill is listed as uncovered
     assert {s["id"] for s in body["missing_skills"]} <= set(body["uncovered"])
     assert body["steps"] == [] and body["total_cost"] == 0
-    assert gateway.post("/v1/routes", headers=app_headers, json={"profile": PROFILE, "role": "astronaut"}).status_code == 404
+    assert (
+        gateway.post(
+            "/v1/routes", headers=app_headers, json={"profile": PROFILE, "role": "astronaut"}
+        ).status_code
+        == 404
+    )
 
 
 def test_employer_hubs_may_not_match(gateway: TestClient, hub_headers: dict[str, str]) -> None:

@@ -44,9 +44,13 @@ def test_erasure_leaves_no_trace(
     vacancy_id = ids["E1"]
     wait_indexed(gateway, adviser_headers, [vacancy_id])
     # neighbours share the person's database pages, so erasure cannot just drop a whole page
-    neighbours = [new_jobseeker(gateway, adviser_headers, qualifications=["neighbour"]) for _ in range(3)]
+    neighbours = [
+        new_jobseeker(gateway, adviser_headers, qualifications=["neighbour"]) for _ in range(3)
+    ]
     person = new_jobseeker(gateway, adviser_headers, qualifications=[first])
-    neighbours += [new_jobseeker(gateway, adviser_headers, qualifications=["neighbour"]) for _ in range(3)]
+    neighbours += [
+        new_jobseeker(gateway, adviser_headers, qualifications=["neighbour"]) for _ in range(3)
+    ]
     url = f"/v1/jobseekers/{person['id']}"
     # derived data everywhere: a referral, a cached match, a shortlist place, an older version
     referral = gateway.post(
@@ -55,7 +59,10 @@ def test_erasure_leaves_no_trace(
         json={"jobseeker_id": person["id"], "vacancy_id": vacancy_id},
     )
     assert referral.status_code == 201, referral.text
-    assert gateway.patch(url, headers=adviser_headers, json={"qualifications": [second]}).status_code == 200
+    assert (
+        gateway.patch(url, headers=adviser_headers, json={"qualifications": [second]}).status_code
+        == 200
+    )
     assert gateway.get(f"{url}/matches", headers=adviser_headers).status_code == 200
     shortlist = gateway.get(f"/v1/vacancies/{vacancy_id}/shortlist", headers=adviser_headers).json()
     assert person["id"] in [item["jobseeker_id"] for item in shortlist["items"]]

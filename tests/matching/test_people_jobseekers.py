@@ -36,7 +36,9 @@ def test_a_jobseeker_keeps_the_district_not_the_postcode_and_cv_skills_have_evid
     assert by_id["customer-service"]["source"] == "declared"
     assert by_id["personal-care"]["source"] == "cv"
     evidence = [e["text"].lower() for e in by_id["personal-care"]["evidence"]]
-    assert evidence and all(e in "three years of personal care for my grandmother" for e in evidence)
+    assert evidence and all(
+        e in "three years of personal care for my grandmother" for e in evidence
+    )
     fetched = gateway.get(f"/v1/jobseekers/{body['id']}", headers=adviser_headers)
     assert fetched.status_code == 200 and fetched.json() == body
 
@@ -134,7 +136,10 @@ def test_the_office_comes_from_the_key_never_the_request(
         "/v1/jobseekers", headers=admin_headers, json={**PROFILE, "office": "office-b"}
     )
     assert made.status_code == 201 and made.json()["office"] == "office-b"
-    assert gateway.get(f"/v1/jobseekers/{made.json()['id']}", headers=adviser_headers).status_code == 404
+    assert (
+        gateway.get(f"/v1/jobseekers/{made.json()['id']}", headers=adviser_headers).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,7 +149,10 @@ def test_the_office_comes_from_the_key_never_the_request(
         ({"postcode": "ZZ99 9ZZ"}, "body.postcode"),
         ({"postcode": "CF10 1AA"}, "body.postcode"),
         ({"max_travel_km": 0}, "body.max_travel_km"),
-        ({"unemployed_since": (date.today() + timedelta(days=3)).isoformat()}, "body.unemployed_since"),
+        (
+            {"unemployed_since": (date.today() + timedelta(days=3)).isoformat()},
+            "body.unemployed_since",
+        ),
         ({"name": "Jane Doe"}, "body.name"),
     ],
 )
@@ -172,7 +180,9 @@ def test_patch_changes_what_is_given_and_derived_fields_follow(
     assert body["consent_updated_at"] == made["consent_updated_at"]
     cv_ids = {s["id"] for s in made["skills"] if s["source"] == "cv"}
     assert cv_ids and cv_ids <= {s["id"] for s in body["skills"]}
-    dropped = gateway.patch(url, headers=adviser_headers, json={"cv_text": None, "consent_to_share": False})
+    dropped = gateway.patch(
+        url, headers=adviser_headers, json={"cv_text": None, "consent_to_share": False}
+    )
     assert dropped.status_code == 200
     assert all(s["source"] == "declared" for s in dropped.json()["skills"])
     assert dropped.json()["consent_updated_at"] != made["consent_updated_at"]
@@ -187,7 +197,9 @@ def test_matches_have_the_shape_of_match(
     mine = gateway.get(f"/v1/jobseekers/{made['id']}/matches", headers=adviser_headers)
     assert mine.status_code == 200, mine.text
     anonymous = gateway.post(
-        "/v1/match", headers=app_headers, json={k: v for k, v in PROFILE.items() if k != "consent_to_share"}
+        "/v1/match",
+        headers=app_headers,
+        json={k: v for k, v in PROFILE.items() if k != "consent_to_share"},
     )
     assert set(mine.json()) == set(anonymous.json())
 

@@ -65,7 +65,11 @@ def test_in_work_courses_are_recognised() -> None:
 def test_next_roles_what_they_add_and_the_in_work_route_first() -> None:
     porter = load_taxonomy().roles_by_id["porter"]
     found = progression(
-        _index(), porter, point=(WM.lat, WM.lon), max_travel_km=15, today=TODAY  # type: ignore[union-attr]
+        _index(),
+        porter,
+        point=(WM.lat, WM.lon),
+        max_travel_km=15,
+        today=TODAY,  # type: ignore[union-attr]
     )
     steps = {s.role: s for s in found.next}
     assert list(steps) == list(porter.progression)

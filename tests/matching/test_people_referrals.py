@@ -19,7 +19,9 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def vacancy_id(gateway: TestClient, admin_headers: dict[str, str], adviser_headers: dict[str, str]) -> str:
+def vacancy_id(
+    gateway: TestClient, admin_headers: dict[str, str], adviser_headers: dict[str, str]
+) -> str:
     ids = ingest_vacancies(
         gateway, admin_headers, [advert("R1", "Healthcare Support Worker", "B15 2TT")], "referrals"
     )
@@ -43,7 +45,9 @@ def test_a_referral_walks_the_flow_and_records_its_history(
     assert made.status_code == 201, made.text
     referral = made.json()
     assert referral["status"] == "referred" and referral["allowed_next"] == ["applied", "withdrawn"]
-    assert referral["title"] == "Healthcare Support Worker" and referral["region"] == "West Midlands"
+    assert (
+        referral["title"] == "Healthcare Support Worker" and referral["region"] == "West Midlands"
+    )
     for status in ("applied", "interviewed", "offered", "started"):
         moved = _move(gateway, adviser_headers, referral["id"], status)
         assert moved.status_code == 200, moved.text
@@ -74,7 +78,9 @@ def test_a_move_the_flow_does_not_allow_is_a_409_naming_the_allowed_next_states(
     allowed: list[str],
 ) -> None:
     person = new_jobseeker(gateway, adviser_headers)
-    referral = _refer(gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id).json()
+    referral = _refer(
+        gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id
+    ).json()
     for status in path:
         assert _move(gateway, adviser_headers, referral["id"], status).status_code == 200
     refused = _move(gateway, adviser_headers, referral["id"], wrong)
@@ -98,7 +104,9 @@ def test_repeating_the_current_status_changes_nothing(
     gateway: TestClient, adviser_headers: dict[str, str], vacancy_id: str
 ) -> None:
     person = new_jobseeker(gateway, adviser_headers)
-    referral = _refer(gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id).json()
+    referral = _refer(
+        gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id
+    ).json()
     again = _move(gateway, adviser_headers, referral["id"], "referred")
     assert again.status_code == 200 and again.json()["history"] == referral["history"]
 
@@ -107,7 +115,9 @@ def test_one_open_referral_per_target_and_a_new_one_after_withdrawal(
     gateway: TestClient, adviser_headers: dict[str, str], vacancy_id: str
 ) -> None:
     person = new_jobseeker(gateway, adviser_headers)
-    first = _refer(gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id).json()
+    first = _refer(
+        gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id
+    ).json()
     duplicate = _refer(gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id)
     assert duplicate.status_code == 409 and duplicate.json()["referral_id"] == first["id"]
     assert _move(gateway, adviser_headers, first["id"], "withdrawn").status_code == 200
@@ -120,10 +130,19 @@ def test_referrals_are_confined_to_the_office(
 ) -> None:
     other = {"Authorization": f"Bearer {make_key(settings, 'adviser', office='office-b')}"}
     person = new_jobseeker(gateway, adviser_headers)
-    referral = _refer(gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id).json()
-    assert _refer(gateway, other, jobseeker_id=person["id"], vacancy_id=vacancy_id).status_code == 404
+    referral = _refer(
+        gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id
+    ).json()
+    assert (
+        _refer(gateway, other, jobseeker_id=person["id"], vacancy_id=vacancy_id).status_code == 404
+    )
     assert _move(gateway, other, referral["id"], "applied").status_code == 404
-    assert gateway.get("/v1/referrals", params={"jobseeker_id": person["id"]}, headers=other).status_code == 404
+    assert (
+        gateway.get(
+            "/v1/referrals", params={"jobseeker_id": person["id"]}, headers=other
+        ).status_code
+        == 404
+    )
     assert gateway.get("/v1/referrals", headers=other).json()["items"] == []
     mine = gateway.get("/v1/referrals", headers=adviser_headers).json()["items"]
     assert [r["id"] for r in mine] == [referral["id"]]
@@ -136,13 +155,20 @@ def test_targets_must_exist_and_be_exactly_one(
     person = new_jobseeker(gateway, adviser_headers)
     missing = _refer(gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id="vac_nope")
     assert missing.status_code == 404
-    assert _refer(gateway, adviser_headers, jobseeker_id=person["id"], course_id="crs_nope").status_code == 404
+    assert (
+        _refer(
+            gateway, adviser_headers, jobseeker_id=person["id"], course_id="crs_nope"
+        ).status_code
+        == 404
+    )
     both = _refer(
         gateway, adviser_headers, jobseeker_id=person["id"], vacancy_id=vacancy_id, course_id="c"
     )
     assert both.status_code == 422
     assert _refer(gateway, adviser_headers, jobseeker_id=person["id"]).status_code == 422
-    bad_status = gateway.patch("/v1/referrals/ref_x", headers=adviser_headers, json={"status": "hired"})
+    bad_status = gateway.patch(
+        "/v1/referrals/ref_x", headers=adviser_headers, json={"status": "hired"}
+    )
     assert bad_status.status_code == 422
 
 

@@ -34,7 +34,9 @@ def _create(engine: Engine, **changes: object) -> str:
     """What another replica does: write the row and its event (its own index is elsewhere)."""
     with unit_of_work(engine) as session:
         body = JobseekerCreate(**{**PROFILE, **changes})
-        row = people_service.create_jobseeker(session, office="o", body=body, index=JobseekerIndex())
+        row = people_service.create_jobseeker(
+            session, office="o", body=body, index=JobseekerIndex()
+        )
         return row.id
 
 
@@ -47,7 +49,9 @@ async def _until(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
 
 
 @pytest.fixture
-async def replica(engine: Engine, settings: Settings) -> AsyncIterator[tuple[PeopleKeeper, InProcessBus]]:
+async def replica(
+    engine: Engine, settings: Settings
+) -> AsyncIterator[tuple[PeopleKeeper, InProcessBus]]:
     existing = _create(engine)
     bus = InProcessBus()
     keeper = PeopleKeeper(settings.secret_key)
@@ -76,10 +80,16 @@ async def test_changes_made_by_another_replica_arrive_by_events(
         row = session.get(Jobseeker, person)
         assert row is not None
         people_service.update_jobseeker(
-            session, row, JobseekerUpdate(max_travel_km=3), index=JobseekerIndex(), cache=MatchCache()
+            session,
+            row,
+            JobseekerUpdate(max_travel_km=3),
+            index=JobseekerIndex(),
+            cache=MatchCache(),
         )
     await relay.drain_once()
-    await _until(lambda: (p := keeper.index.profile_of(person)) is not None and p.max_travel_km == 3)
+    await _until(
+        lambda: (p := keeper.index.profile_of(person)) is not None and p.max_travel_km == 3
+    )
 
     with unit_of_work(engine) as session:
         row = session.get(Jobseeker, person)

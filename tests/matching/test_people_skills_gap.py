@@ -10,7 +10,7 @@ from services.common.geo import lookup
 from services.matching.engine import CourseDoc, MatchIndex, PresentationDoc, Profile, VacancyDoc
 from services.matching.people_schemas import ReferralOutcomes
 from services.matching.shortlist import JobseekerEntry, JobseekerIndex
-from services.matching.skills_gap import skills_gap_report
+from services.matching.skills_gap import catalogue_of, skills_gap_report
 from services.taxonomy import load_taxonomy
 from tests.matching.people_support import advert, ingest_vacancies, new_jobseeker, wait_indexed
 
@@ -38,7 +38,9 @@ def _run(days: int | None, where: object | None) -> PresentationDoc:
     return PresentationDoc(start_date=start, duration_weeks=4, lat=where.lat, lon=where.lon)  # type: ignore[attr-defined]
 
 
-def _person(i: int, skills: list[str], where: object, region: str, licence: bool = False) -> JobseekerEntry:
+def _person(
+    i: int, skills: list[str], where: object, region: str, licence: bool = False
+) -> JobseekerEntry:
     profile = Profile(
         skills=skills, english_level="level2", maths_level="level2", driving_licence=licence,
         lat=where.lat, lon=where.lon, max_travel_km=10.0,  # type: ignore[attr-defined]
@@ -96,7 +98,11 @@ REFERRALS = [
 def test_numbers_for_a_region() -> None:
     index, people = _world()
     report = skills_gap_report(
-        index=index, people=people, referrals=REFERRALS, region="West Midlands", today=TODAY
+        catalogue=catalogue_of(index, TODAY),
+        people=people,
+        referrals=REFERRALS,
+        region="West Midlands",
+        today=TODAY,
     )
     assert report.jobseekers == 4 and report.window_days == 90
     items = {i.role: i for i in report.items}
@@ -117,7 +123,9 @@ def test_numbers_for_a_region() -> None:
 
 def test_numbers_for_england() -> None:
     index, people = _world()
-    report = skills_gap_report(index=index, people=people, referrals=[], region=None, today=TODAY)
+    report = skills_gap_report(
+        catalogue=catalogue_of(index, TODAY), people=people, referrals=[], region=None, today=TODAY
+    )
     porter = next(i for i in report.items if i.role == "porter")
     assert report.jobseekers == 5
     assert porter.open_vacancies == 3 and porter.course_starts_next_90_days == 3
@@ -126,7 +134,13 @@ def test_numbers_for_england() -> None:
 
 def test_a_region_with_no_venue_still_sees_online_courses() -> None:
     index, people = _world()
-    report = skills_gap_report(index=index, people=people, referrals=[], region="North East", today=TODAY)
+    report = skills_gap_report(
+        catalogue=catalogue_of(index, TODAY),
+        people=people,
+        referrals=[],
+        region="North East",
+        today=TODAY,
+    )
     assert report.jobseekers == 0
     assert [(i.role, i.course_starts_next_90_days, i.open_vacancies) for i in report.items] == [
         ("porter", 1, 0)
@@ -155,7 +169,9 @@ def test_the_report_over_the_gateway(
     assert body["region"] == "West Midlands" and body["jobseekers"] == 1
     role = next(i for i in body["items"] if i["role"] == "healthcare-support-worker")
     assert role["open_vacancies"] == 1 and role["jobseekers_ready_now"] == 1
-    elsewhere = gateway.get("/v1/reports/skills-gap", params={"region": "London"}, headers=hub_headers)
+    elsewhere = gateway.get(
+        "/v1/reports/skills-gap", params={"region": "London"}, headers=hub_headers
+    )
     assert elsewhere.json()["jobseekers"] == 0 and elsewhere.json()["items"] == []
     bad = gateway.get("/v1/reports/skills-gap", params={"region": "Narnia"}, headers=hub_headers)
     assert bad.status_code == 422

@@ -114,7 +114,9 @@ def _courses() -> list[CourseDoc]:
             level=2,
             skills_taught=["personal-care", "moving-and-handling", "infection-prevention-control"],
             presentations=[
-                PresentationDoc(start_date=TODAY + timedelta(days=14), duration_weeks=6, lat=52.48, lon=-1.9)
+                PresentationDoc(
+                    start_date=TODAY + timedelta(days=14), duration_weeks=6, lat=52.48, lon=-1.9
+                )
             ],
         ),
     ]
@@ -227,7 +229,11 @@ def test_travel_limits_are_each_persons_own(world) -> None:  # type: ignore[no-u
     km_per_degree = haversine_km(0, 0, 1, 0)
     base = _profile(random.Random(1))
     near = replace(
-        base, lat=vacancy.lat + 9.9 / km_per_degree, lon=vacancy.lon, max_travel_km=10.0, hours_per_week=None
+        base,
+        lat=vacancy.lat + 9.9 / km_per_degree,
+        lon=vacancy.lon,
+        max_travel_km=10.0,
+        hours_per_week=None,
     )
     far = replace(near, lat=vacancy.lat + 10.1 / km_per_degree)
     keen = replace(far, max_travel_km=11.0)
@@ -250,7 +256,9 @@ def test_changes_are_visible_at_once_and_compaction_changes_nothing(world) -> No
     people = JobseekerIndex()
     people.build(entries)
     view = _view(index, vacancies[3].id)
-    before = [(c.jobseeker_id, c.score) for c in people.take(view, KEY, after=None, count=10_000)[0]]
+    before = [
+        (c.jobseeker_id, c.score) for c in people.take(view, KEY, after=None, count=10_000)[0]
+    ]
     # move someone onto the vacancy, make them consent; erase someone who was there
     mover = next(e for e in entries if e.id not in {j for j, _ in before})
     moved = JobseekerEntry(
@@ -266,9 +274,13 @@ def test_changes_are_visible_at_once_and_compaction_changes_nothing(world) -> No
     assert mover.id in after and gone not in after
     fresh = JobseekerIndex()
     fresh.build([moved if e.id == mover.id else e for e in entries if e.id != gone])
-    assert after == {c.jobseeker_id: c.score for c in fresh.take(view, KEY, after=None, count=10_000)[0]}
+    assert after == {
+        c.jobseeker_id: c.score for c in fresh.take(view, KEY, after=None, count=10_000)[0]
+    }
     people.compact()
-    assert after == {c.jobseeker_id: c.score for c in people.take(view, KEY, after=None, count=10_000)[0]}
+    assert after == {
+        c.jobseeker_id: c.score for c in people.take(view, KEY, after=None, count=10_000)[0]
+    }
 
 
 def test_erasure_scrubs_the_row_not_only_tombstones_it(world) -> None:  # type: ignore[no-untyped-def]
@@ -329,5 +341,11 @@ def test_a_real_postcode_point_is_accepted() -> None:
     assert point is not None
     people = JobseekerIndex()
     base = _profile(random.Random(3))
-    people.build([JobseekerEntry("a", "o", True, "West Midlands", replace(base, lat=point.lat, lon=point.lon))])
+    people.build(
+        [
+            JobseekerEntry(
+                "a", "o", True, "West Midlands", replace(base, lat=point.lat, lon=point.lon)
+            )
+        ]
+    )
     assert "a" in people and len(people) == 1

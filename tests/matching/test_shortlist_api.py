@@ -42,7 +42,9 @@ def world(
     return {"vacancies": ids, "people": people, "office_b": office_b}
 
 
-def _shortlist(client: TestClient, headers: dict[str, str], vacancy_id: str, **params: Any) -> dict[str, Any]:
+def _shortlist(
+    client: TestClient, headers: dict[str, str], vacancy_id: str, **params: Any
+) -> dict[str, Any]:
     response = client.get(f"/v1/vacancies/{vacancy_id}/shortlist", params=params, headers=headers)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
@@ -102,10 +104,16 @@ def test_consent_and_moves_show_at_once(
 ) -> None:
     s1 = world["vacancies"]["S1"]
     shy, far = world["people"]["shy"], world["people"]["far"]
-    gateway.patch(f"/v1/jobseekers/{shy['id']}", headers=adviser_headers, json={"consent_to_share": True})
-    gateway.patch(f"/v1/jobseekers/{far['id']}", headers=adviser_headers, json={"postcode": "B15 2TT"})
+    gateway.patch(
+        f"/v1/jobseekers/{shy['id']}", headers=adviser_headers, json={"consent_to_share": True}
+    )
+    gateway.patch(
+        f"/v1/jobseekers/{far['id']}", headers=adviser_headers, json={"postcode": "B15 2TT"}
+    )
     assert len(_shortlist(gateway, hub_headers, s1)["items"]) == 4
-    gateway.patch(f"/v1/jobseekers/{shy['id']}", headers=adviser_headers, json={"consent_to_share": False})
+    gateway.patch(
+        f"/v1/jobseekers/{shy['id']}", headers=adviser_headers, json={"consent_to_share": False}
+    )
     gateway.delete(f"/v1/jobseekers/{far['id']}", headers=adviser_headers)
     assert len(_shortlist(gateway, hub_headers, s1)["items"]) == 2
 
@@ -128,7 +136,9 @@ def test_pages_join_up_and_cursors_are_checked(
     assert forged.status_code == 400
 
 
-def test_ready_now_only(gateway: TestClient, hub_headers: dict[str, str], world: dict[str, Any]) -> None:
+def test_ready_now_only(
+    gateway: TestClient, hub_headers: dict[str, str], world: dict[str, Any]
+) -> None:
     items = _shortlist(gateway, hub_headers, world["vacancies"]["S1"], ready="now")["items"]
     assert all(i["ready"] == "now" and i["route"] is None for i in items)
     every = _shortlist(gateway, hub_headers, world["vacancies"]["S1"])["items"]

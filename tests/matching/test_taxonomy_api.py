@@ -35,13 +35,21 @@ def test_roles_list_detail_and_404(gateway: TestClient, app_headers: dict[str, s
     entry = gateway.get("/v1/roles?entry_level=true&limit=200", headers=app_headers).json()["items"]
     assert entry and all(r["entry_level"] for r in entry)
     role = gateway.get(f"/v1/roles/{roles[0]['id']}", headers=app_headers).json()
-    assert len(role["soc_code"]) == 4 and set(role) >= {"essential_skills", "requirements", "progression"}
+    assert len(role["soc_code"]) == 4 and set(role) >= {
+        "essential_skills",
+        "requirements",
+        "progression",
+    }
     assert gateway.get("/v1/roles/no-such-role", headers=app_headers).status_code == 404
 
 
-def test_extract_gives_evidence_spans_into_the_original_text(gateway: TestClient, app_headers: dict[str, str]) -> None:
+def test_extract_gives_evidence_spans_into_the_original_text(
+    gateway: TestClient, app_headers: dict[str, str]
+) -> None:
     body = gateway.post(
-        "/v1/skills/extract", headers=app_headers, json={"text": ADVERT, "title": "Healthcare Support Worker"}
+        "/v1/skills/extract",
+        headers=app_headers,
+        json={"text": ADVERT, "title": "Healthcare Support Worker"},
     ).json()
     assert body["skills"], body
     for skill in body["skills"]:
@@ -52,18 +60,27 @@ def test_extract_gives_evidence_spans_into_the_original_text(gateway: TestClient
     assert body["role"] is None or 0 <= body["role"]["confidence"] <= 1
 
 
-def test_empty_text_is_422_and_huge_text_is_413(gateway: TestClient, app_headers: dict[str, str]) -> None:
+def test_empty_text_is_422_and_huge_text_is_413(
+    gateway: TestClient, app_headers: dict[str, str]
+) -> None:
     for text in ("", "   \n\t "):
         response = gateway.post("/v1/skills/extract", headers=app_headers, json={"text": text})
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "body.text"
     huge = gateway.post("/v1/skills/extract", headers=app_headers, json={"text": "care " * 20_001})
     assert huge.status_code == 413
-    assert gateway.post("/v1/skills/extract", headers=app_headers, json={"txt": "x"}).status_code == 422
+    assert (
+        gateway.post("/v1/skills/extract", headers=app_headers, json={"txt": "x"}).status_code
+        == 422
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(min_size=1, max_size=300))
-def test_any_text_gets_an_answer_or_a_problem(gateway: TestClient, app_headers: dict[str, str], text: str) -> None:
+def test_any_text_gets_an_answer_or_a_problem(
+    gateway: TestClient, app_headers: dict[str, str], text: str
+) -> None:
     response = gateway.post("/v1/skills/extract", headers=app_headers, json={"text": text})
     assert response.status_code in (200, 422)
     if response.status_code == 422:

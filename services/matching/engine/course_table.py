@@ -1,5 +1,5 @@
 """The courses of the match index: presentations on the spatial grid, courses by signature,
-and postings from skills and requirements to the courses that give them.
+and postings from skills and requirements to the effects that give them.
 
 * Presentations (runs) are rows with a venue point, a start (date ordinal; 0 = start any
   time), a duration in weeks (NaN when neither a duration nor an end date is known: such a
@@ -10,16 +10,17 @@ and postings from skills and requirements to the courses that give them.
   a few dozen signatures, so working out what a person could reach by chaining courses runs
   over signatures, not courses. Its *effect* is its signature plus the skills it teaches:
   courses with one effect are interchangeable for route planning but for time, cost, place.
-* ``skill_postings`` maps a skill id to the course rows teaching it (grants count: a course
-  granting ``english:level1`` teaches ``english-level1``); ``grant_postings`` maps a
-  requirement (``english:entry3``, ``licence:B``, ``care_certificate``) to the course rows
-  whose grants satisfy it. ``effects_by_skill`` and ``effects_by_grant`` do the same for
-  effects, which are far fewer than courses.
+* ``effects_by_skill`` maps a skill id to the effects teaching it (grants count: a course
+  granting ``english:level1`` teaches ``english-level1``); ``effects_by_grant`` maps a
+  requirement (``english:entry3``, ``licence:B``, ``care_certificate``) to the effects whose
+  grants satisfy it. Effects are far fewer than courses.
 * ``cost_class`` pre-computes funding eligibility (0 free to all, 1 free to under-19s,
   2 the list price) so the cost to one person is a vectorised ``where``.
 
-Removing a course tombstones it and its runs; ``needs_compaction`` asks for a rebuild
-(``CourseTable.rebuilt``) once the tail or the tombstones pass their share.
+Removing a course tombstones it and its runs. ``needs_sorting`` asks for the runs to be put
+back in grid order (``sort_runs``, cheap) once the unsorted tail passes its share;
+``needs_rebuild`` asks for a fresh table (``CourseTable.rebuilt``) once tombstones pass
+theirs.
 """
 
 from __future__ import annotations
@@ -130,9 +131,6 @@ class CourseTable:
         self.online_runs: Column[np.int64] = Column(np.int64)
         self.runs_of: list[list[int]] = []
         self.entry_of_row: list[tuple[str, ...]] = []
-        self.skill_postings: dict[str, list[int]] = {}
-        self.grant_postings: dict[str, list[int]] = {}
-        self._posting_arrays: dict[tuple[str, str], IntArray] = {}
         self.n_sorted = 0
         self.keys: FloatArray = np.empty(0, dtype=np.float64)
         self.dead_runs = 0
@@ -226,15 +224,6 @@ class CourseTable:
         self.venue_x.append(vx)
         self.venue_y.append(vy)
         self.venue_z.append(vz)
-        for skill in taught:
-            self._post(self.skill_postings, "skill", skill, row)
-        for grant in grants:
-            for token in satisfied_tokens(grant):
-                self._post(self.grant_postings, "grant", token, row)
-
-    def _post(self, postings: dict[str, list[int]], kind: str, key: str, row: int) -> None:
-        postings.setdefault(key, []).append(row)
-        self._posting_arrays.pop((kind, key), None)
 
     def remove(self, course_id: str) -> bool:
         """Tombstone a course and its runs; False when it was not there."""
@@ -270,13 +259,16 @@ class CourseTable:
             self.run_lat.view()[: self.n_sorted], self.run_lon.view()[: self.n_sorted]
         )
 
-    def needs_compaction(self) -> bool:
-        """True when the unsorted tail or the tombstones have grown past their share."""
+    def needs_sorting(self) -> bool:
+        """True when the unsorted tail of runs has grown past its share (``sort_runs``)."""
         total = len(self.run_course)
         tail = total - self.n_sorted - len(self.online_runs)
-        return tail > max(_MIN_CHURN, _TAIL_SHARE * total) or (
-            self.dead_runs > max(_MIN_CHURN, _DEAD_SHARE * total)
-            or self.dead_courses > max(_MIN_CHURN, _DEAD_SHARE * len(self.docs))
+        return tail > max(_MIN_CHURN, _TAIL_SHARE * total)
+
+    def needs_rebuild(self) -> bool:
+        """True when tombstoned runs or courses have grown past their share (``rebuilt``)."""
+        return self.dead_runs > max(_MIN_CHURN, _DEAD_SHARE * len(self.run_course)) or (
+            self.dead_courses > max(_MIN_CHURN, _DEAD_SHARE * len(self.docs))
         )
 
     # --- reading --------------------------------------------------------------------------
@@ -308,15 +300,6 @@ class CourseTable:
         mask[self.run_course.view()[runs]] = True
         return Reach(runs, run_distance, np.flatnonzero(mask), mask)
 
-    def postings(self, kind: str, key: str) -> IntArray:
-        """Course rows teaching skill ``key`` (kind ``skill``) or meeting requirement ``key``."""
-        cached = self._posting_arrays.get((kind, key))
-        if cached is None:
-            source = self.skill_postings if kind == "skill" else self.grant_postings
-            cached = np.asarray(source.get(key, ()), dtype=np.int64)
-            self._posting_arrays[(kind, key)] = cached
-        return cached
-
     def venue_distance(self, rows: IntArray, lat: float, lon: float) -> FloatArray:
         """Km from the point to each course's first venue (0 for online-only courses)."""
         x0, y0, z0 = (float(v) for v in spatial.unit_vectors(lat, lon))
@@ -347,7 +330,7 @@ class CourseTable:
             )
         )  # fmt: skip
         total += int(self.keys.nbytes)
-        for postings in (self.skill_postings, self.grant_postings):
+        for postings in (self.effects_by_skill, self.effects_by_grant):
             total += sys.getsizeof(postings)
             total += sum(sys.getsizeof(rows) + 8 * len(rows) for rows in postings.values())
         total += sum(sys.getsizeof(runs) + 32 * len(runs) for runs in self.runs_of)

@@ -12,12 +12,14 @@ kept current from events (``upsert_vacancy``, ``remove_vacancy``, ``upsert_cours
    courses the person can reach (runs in range, starting in time);
 4. **scores** every candidate with ``scoring.py`` and keeps the top ``limit`` by score (ties by
    vacancy id, so the order is deterministic);
-5. **plans routes** only for the ``after_training`` items returned, from a handful of
-   candidate courses per target picked with vectorised postings, memoised per gap.
+5. **plans routes** only for the ``after_training`` items returned, from the best few
+   reachable courses of each *effect* giving each target (worked out once per person),
+   memoised per gap.
 
 Writes append and tombstone; the index compacts itself (re-sorting rows into grid order)
 when the unsorted tail or the tombstones pass a share of the table, so a single upsert never
-rebuilds everything.
+rebuilds everything. The index is not safe for a write concurrent with other calls: apply
+events and serve matches from one thread, or behind a lock.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.engine import scoring
+from services.matching.engine import scoring, spatial
 from services.matching.engine.attainment import (
+    LEVELS,
     LICENCE_CATEGORIES,
     Attainment,
     attainable,
@@ -53,7 +56,7 @@ from services.matching.engine.types import (
     Route,
     VacancyDoc,
 )
-from services.matching.engine.vacancy_table import VacancyTable
+from services.matching.engine.vacancy_table import ESSENTIAL_PACK, VacancyTable
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -146,15 +149,20 @@ class MatchIndex:
     def upsert_course(self, doc: CourseDoc) -> None:
         """Add or replace one course and its runs; visible to the next match."""
         self.courses.append(doc)
-        if self.courses.needs_compaction():
-            self.courses = CourseTable.rebuilt(self.courses.live_docs())
+        self._tidy_courses()
 
     def remove_course(self, course_id: str) -> bool:
         """Drop one course and its runs; False when it was not indexed."""
         removed = self.courses.remove(course_id)
-        if removed and self.courses.needs_compaction():
-            self.courses = CourseTable.rebuilt(self.courses.live_docs())
+        if removed:
+            self._tidy_courses()
         return removed
+
+    def _tidy_courses(self) -> None:
+        if self.courses.needs_rebuild():
+            self.courses = CourseTable.rebuilt(self.courses.live_docs())
+        elif self.courses.needs_sorting():
+            self.courses.sort_runs()
 
     def compact(self) -> None:
         """Re-sort everything into grid order now (writes also do this when it pays)."""
@@ -616,41 +624,88 @@ class MatchIndex:
 
         A blocker is a missing essential skill (its id) or an unmet trainable requirement
         (``english:level1``). Vacancies gated by hours or registration, or needing more than
-        ``max_blockers`` things, are left out: no single step can make them ready.
+        ``max_blockers`` (at most 3) things, are left out: no single step can make them ready.
+        Vectorised: each vacancy's blockers are packed into one integer (20 bits a code),
+        and equal integers are counted with ``np.unique``.
         """
+        max_blockers = min(max_blockers, 3)
         person = self._person(profile, today or date.today(), radius_km)
         found = self._candidates(person)
         table = self.vacancies
         missing_count = table.essential_total.view()[found.rows] - found.essential_have
         unmet = (~found.english_ok).astype(np.int64) + ~found.maths_ok + ~found.licence_ok
-        near = (
+        near = np.flatnonzero(
             ~found.now
             & found.hours_ok
             & found.registration_ok
             & (missing_count + unmet <= max_blockers)
         )
-        counts: Counter[frozenset[str]] = Counter()
-        for position in np.flatnonzero(near).tolist():
-            row = int(found.rows[position])
-            items = {
-                s for s, essential in table.skills_of(row) if essential and s not in person.skills
-            }
-            items.update(r for r in table.requirement_strings(row) if not person.held.satisfies(r))
-            counts[frozenset(items)] += 1
-        return counts
+        if near.size == 0:
+            return Counter()
+        rows = found.rows[near]
+        indptr = table.indptr.view()
+        starts = indptr[rows].astype(np.int64)
+        stops = indptr[rows + 1].astype(np.int64)
+        entries = spatial.ranges_to_rows(starts, stops)
+        owner = np.repeat(np.arange(rows.size), stops - starts)
+        skill = table.skill.view()[entries]
+        held = np.zeros(max(self.skills.size, 1), dtype=np.bool_)
+        held[: person.skill_mask.size] = person.skill_mask[: held.size]
+        blocking = (table.weight.view()[entries] == ESSENTIAL_PACK) & ~held[skill]
+        base = self.skills.size + 1  # requirement codes follow the skill codes (+1: 0 pads)
+        english = table.english.view()[rows].astype(np.int64)
+        maths = table.maths.view()[rows].astype(np.int64)
+        licence = table.licence.view()[rows].astype(np.int64)
+        req_owner = [np.flatnonzero(~found.english_ok[near]), np.flatnonzero(~found.maths_ok[near])]
+        req_code = [base + english[req_owner[0]], base + 10 + maths[req_owner[1]]]
+        req_owner.append(np.flatnonzero(~found.licence_ok[near]))
+        req_code.append(base + 20 + licence[req_owner[2]])
+        owners = np.concatenate((owner[blocking], *req_owner))
+        codes = np.concatenate((skill[blocking].astype(np.int64) + 1, *req_code))
+        order = np.lexsort((codes, owners))
+        owners, codes = owners[order], codes[order]
+        first = np.ones(owners.size, dtype=np.bool_)
+        first[1:] = owners[1:] != owners[:-1]
+        slot = np.arange(owners.size) - np.maximum.accumulate(
+            np.where(first, np.arange(owners.size), 0)
+        )
+        packed = np.zeros(rows.size, dtype=np.int64)
+        np.add.at(packed, owners, codes << (20 * slot))
+        keys, counts = np.unique(packed[packed != 0], return_counts=True)
 
-    def reachable_courses(
-        self, profile: Profile, *, radius_km: float, today: date | None = None
+        def name(code: int) -> str:
+            if code < base:
+                return self.skills.name(code - 1)
+            kind, value = divmod(code - base, 10)
+            if kind == 0:
+                return f"english:{LEVELS[value - 1]}"
+            if kind == 1:
+                return f"maths:{LEVELS[value - 1]}"
+            return f"licence:{self.licences.name(code - base - 20)}"
+
+        found_sets: Counter[frozenset[str]] = Counter()
+        for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
+            items = frozenset(name(part) for k in range(3) if (part := (key >> (20 * k)) & 0xFFFFF))
+            found_sets[items] += count
+        return found_sets
+
+    def single_step_courses(
+        self, profile: Profile, *, today: date | None = None
     ) -> list[CourseDoc]:
-        """Courses with a usable run within ``radius_km`` (or online) starting in time."""
-        floor = start_floor(profile, today or date.today())
-        reach = self.courses.reach(profile.lat, profile.lon, radius_km, floor)
-        docs = self.courses.docs
-        return [doc for row in reach.courses.tolist() if (doc := docs[row]) is not None]
+        """One course per effect the person could start now (entry needs met, a usable run).
 
-    def courses_for(self, kind: str, key: str) -> IntArray:
-        """Course rows teaching skill ``key`` (``kind="skill"``) or meeting requirement ``key``."""
-        return self.courses.postings(kind, key)
+        The course kept for each effect is its best: shortest run, then cheapest for the
+        person, then nearest venue.
+        """
+        person = self._person(profile, today or date.today())
+        found: list[CourseDoc] = []
+        docs = self.courses.docs
+        for rows in self._effect_best(person).values():
+            doc = docs[rows[0]]
+            entry = self.courses.entry_of_row[rows[0]]
+            if doc is not None and all(person.held.satisfies(r) for r in entry):
+                found.append(doc)
+        return found
 
 
 def _lookup(codes: IntArray, size: int) -> BoolArray:

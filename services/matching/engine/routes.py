@@ -350,20 +350,32 @@ def _cheapest_set(
 ) -> list[int] | None:
     """The cheapest set of effects meeting every target (no dates), or None past the budget.
 
-    Best-first over sets; from a set, branch only on effects that give the first unmet target
-    (requirements first) or lead to one that does.
+    A* over sets; from a set, branch only on effects that give the first unmet target
+    (requirements first) or lead to one that does. The estimate of the weeks still needed is
+    the largest, over unmet targets, of the shortest effect giving it: never more than the
+    truth, and never dropping by more than the weeks of the effect added, so the first
+    complete set taken off the queue is the cheapest.
     """
     order = [*sorted(requirements), *sorted(skills)]
     supports = _supports(effects, order, skills, held)
+    shortest = {
+        target: min((effects[i].lead.best[0] for i in givers), default=0.0)
+        for target, (givers, _) in supports.items()
+    }
+
+    def estimate(covered: frozenset[str], met: frozenset[str]) -> float:
+        return max((shortest[t] for t in order if t not in covered and t not in met), default=0.0)
+
     counter = itertools.count()
     Cost = tuple[float, float, float, int]
     # A node holds its parent's attainment and the effect added: the copy is made on pop.
-    Node = tuple[Cost, int, tuple[int, ...], Attainment, int, frozenset[str]]
-    heap: list[Node] = [((0.0, 0.0, 0.0, 0), next(counter), (), held, -1, frozenset())]
+    Node = tuple[Cost, int, Cost, tuple[int, ...], Attainment, int, frozenset[str]]
+    start: Cost = (0.0, 0.0, 0.0, 0)
+    heap: list[Node] = [(start, next(counter), start, (), held, -1, frozenset())]
     settled: set[tuple[object, ...]] = set()
     expansions = 0
     while heap and expansions < MAX_EXPANSIONS:
-        cost, _, taken, state, added, covered = heapq.heappop(heap)
+        _, _, cost, taken, state, added, covered = heapq.heappop(heap)
         if added >= 0:
             state = state.copy()
             for grant in effects[added].lead.grants:
@@ -372,10 +384,8 @@ def _cheapest_set(
         if key in settled:
             continue
         settled.add(key)
-        target = next(
-            (t for t in order if (t not in covered if t in skills else not state.satisfies(t))),
-            None,
-        )
+        met = frozenset(r for r in requirements if state.satisfies(r))
+        target = next((t for t in order if t not in covered and t not in met), None)
         if target is None:
             return list(taken)
         expansions += 1
@@ -397,15 +407,24 @@ def _cheapest_set(
                 round(cost[2] + travel, 6),
                 cost[3] + 1,
             )
+            next_covered = covered | new_skills
+            next_met = met | (option.satisfies & requirements)
+            priority: Cost = (
+                round(next_cost[0] + estimate(next_covered, next_met), 6),
+                next_cost[1],
+                next_cost[2],
+                next_cost[3],
+            )
             heapq.heappush(
                 heap,
                 (
-                    next_cost,
+                    priority,
                     next(counter),
+                    next_cost,
                     (*taken, position),
                     state,
                     position,
-                    covered | new_skills,
+                    next_covered,
                 ),
             )
     return None

@@ -10,21 +10,23 @@ and its unmet requirements. A step removes blockers:
   experience), so it can only unlock vacancies blocked by that skill alone.
 
 A vacancy counts for a step when the step removes *all* its blockers. Courses with the same
-effect are counted once (the cheapest, then nearest-starting, represents them); the top
-steps by count are returned, ties broken by label so the answer is deterministic.
+effect are counted once, represented by the best of them (shortest run, then cheapest for
+the person, then nearest); the top steps by count are returned, ties broken by label so the
+answer is deterministic.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 
 from services.matching.engine.attainment import Attainment, course_skills
+from services.matching.engine.course_table import presentation_weeks
 from services.matching.engine.funding import cost_to_person
 from services.matching.engine.index import MatchIndex
-from services.matching.engine.routes import start_floor, usable_runs
-from services.matching.engine.types import CourseDoc, Profile, UnlockStep
+from services.matching.engine.types import Profile, UnlockStep
 
 
 def what_would_change(
@@ -59,32 +61,28 @@ def what_would_change(
         label = labels.get(skill, skill) if labels else skill
         steps.append(UnlockStep("skill", skill, label, count, radius_km))
 
-    best: dict[tuple[frozenset[str], frozenset[str]], tuple[tuple[float, int, str], CourseDoc]] = {}
-    floor = start_floor(profile, day)
-    for course in _relevant_courses(profile, index, needed_skills, needed_requirements, day):
-        if not all(held.satisfies(r) for r in course.entry_requirements):
-            continue
-        runs = usable_runs(profile, course, floor)
-        if not runs:
-            continue
+    counted: set[tuple[frozenset[str], frozenset[str]]] = set()
+    candidates = sorted(
+        index.single_step_courses(profile, today=day),
+        key=lambda c: (
+            min(
+                (w for r in c.presentations if not math.isnan(w := presentation_weeks(r))),
+                default=math.inf,
+            ),
+            cost_to_person(c.cost, c.funding, c.qualification_type, c.level, profile.age),
+            c.id,
+        ),
+    )
+    for course in candidates:  # best first, so equal effects are shown by their best course
         after = held.copy()
         for grant in course.grants:
             after.add(grant)
         gives_skills = frozenset(course_skills(course.skills_taught, course.grants) & needed_skills)
         gives_requirements = frozenset(r for r in needed_requirements if after.satisfies(r))
-        if not gives_skills and not gives_requirements:
-            continue
-        rank = (
-            cost_to_person(
-                course.cost, course.funding, course.qualification_type, course.level, profile.age
-            ),
-            (runs[0].start or floor).toordinal(),
-            course.id,
-        )
         effect = (gives_skills, gives_requirements)
-        if effect not in best or rank < best[effect][0]:
-            best[effect] = (rank, course)
-    for (gives_skills, gives_requirements), (_, course) in best.items():
+        if not (gives_skills or gives_requirements) or effect in counted:
+            continue
+        counted.add(effect)
         gives = gives_skills | gives_requirements
         count = sum(n for items, n in blockers.items() if items <= gives)
         if count:
@@ -95,25 +93,3 @@ def what_would_change(
             )
     steps.sort(key=lambda step: (-step.extra_vacancies, step.label, step.kind, step.id))
     return steps[:top]
-
-
-def _relevant_courses(
-    profile: Profile,
-    index: MatchIndex,
-    skills: set[str],
-    requirements: set[str],
-    today: date,
-) -> list[CourseDoc]:
-    """Courses within the person's reach that teach a needed skill or meet a requirement."""
-    reachable = {
-        course.id: course
-        for course in index.reachable_courses(profile, radius_km=profile.max_travel_km, today=today)
-    }
-    wanted: set[str] = set()
-    for kind, keys in (("skill", skills), ("grant", requirements)):
-        for key in keys:
-            for row in index.courses_for(kind, key).tolist():
-                doc = index.courses.docs[row]
-                if doc is not None and doc.id in reachable:
-                    wanted.add(doc.id)
-    return [reachable[course_id] for course_id in sorted(wanted)]

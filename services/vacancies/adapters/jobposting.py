@@ -320,6 +320,8 @@ def _first(value: object) -> object:
 
 def _text(value: object) -> str | None:
     """A scalar (or the first scalar of a list, or an object's ``@value``) as stripped text."""
+    if isinstance(value, str):  # most values: skip the checks below (Mapping's is slow)
+        return value.strip() or None
     value = _first(value)
     if isinstance(value, Mapping):
         value = value.get("@value") or value.get("value") or value.get("name")
