@@ -47,7 +47,7 @@ from services.common.errors import NotFound
 from services.common.events import Event
 from services.common.ingest import Deferred, FeedError, Reject
 from services.common.models import NAMING_CONVENTION, UTCDateTime, utcnow
-from services.common.outbox import add_event, outbox_table
+from services.common.outbox import outbox_table
 
 REJECTS_KEPT = 1000
 """How many rejects a run stores (the count is always exact)."""
@@ -148,6 +148,8 @@ class UpsertTarget(Protocol[R_contra, P]):
     """The service-specific half of ingestion: how its records are prepared and stored."""
 
     stream: str
+    parallel_prepare: bool
+    """Whether ``prepare`` costs enough to run on worker processes for big feeds."""
 
     def existing_hashes(
         self, session: Session, source: str, external_ids: Sequence[str]
@@ -345,8 +347,8 @@ class _Preparer(Generic[R, P]):
 
     A fresh worker needs seconds to import the code and load what ``prepare`` loads lazily
     (the taxonomy, a classifier). The pool starts with one warm-up task per worker (a copy
-    of a real record's work, its result unused); until those are done, batches are
-    prepared here, so nothing waits for the start.
+    of a real record's work, its result unused); until those are done, chunks are prepared
+    here, so nothing waits for the start.
     """
 
     def __init__(self, prepare: Callable[[R], P], workers: int, stack: ExitStack) -> None:
@@ -359,14 +361,17 @@ class _Preparer(Generic[R, P]):
     def submit(self, items: list[R | Deferred[R]]) -> list[_Chunk[P]]:
         if self._workers > 1 and self._pool is None and len(items) >= POOL_MIN_WORK:
             self._start(items[0])
-        if self._pool is None or not all(future.done() for future in self._warming):
+        if self._pool is None:
             work = partial(prepare_items, self._prepare, items)
             return [_Chunk(_done(work()), work)]
         size = -(-len(items) // (self._workers * 4))
         chunks: list[_Chunk[P]] = []
         for start in range(0, len(items), size):
             work = partial(prepare_items, self._prepare, items[start : start + size])
-            chunks.append(_Chunk(self._pool.submit(work), work))
+            if all(future.done() for future in self._warming):
+                chunks.append(_Chunk(self._pool.submit(work), work))
+            else:  # the pool is still starting: do this chunk here, look again after it
+                chunks.append(_Chunk(_done(work()), work))
         return chunks
 
     def _start(self, sample: R | Deferred[R]) -> None:
@@ -514,13 +519,18 @@ def run_feed(
     """Ingest ``items`` into ``target`` as run ``run_id`` (created by :func:`create_run`).
 
     ``workers`` is how many processes prepare records when the feed has more than
-    ``parallel_min`` items (default: one per CPU); ``1`` keeps everything in this process.
-    Results do not depend on it: the same records, events and counts in the same order.
+    ``parallel_min`` items and the target's ``parallel_prepare`` is set (default: one per
+    CPU); ``1`` keeps everything in this process. Results do not depend on it: the same
+    records, events and counts in the same order. Worker processes are spawned, so they
+    import the program's main module: a script calling this on a big feed needs the usual
+    ``if __name__ == "__main__":`` guard.
     """
     counts = Counts()
     rejects: list[dict[str, Any]] = []
     seen: set[str] = set()
     processes = (os.cpu_count() or 1) if workers is None else workers
+    if not target.parallel_prepare:
+        processes = 1
     large, stream = _lookahead(items, parallel_min) if processes > 1 else (False, iter(items))
 
     def write(plan: _Plan[P]) -> None:
@@ -577,8 +587,7 @@ def _close_missing(
     while True:
         with unit_of_work(engine) as session:
             events = target.close_missing(session, source, seen, limit=batch_size)
-            for event in events:
-                add_event(session, target.stream, event)
+            add_events(session, target.stream, events)
             counts.closed += len(events)
             _save_progress(session, run_id, counts, rejects)
         if len(events) < batch_size:

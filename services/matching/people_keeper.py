@@ -15,12 +15,13 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
-from typing import Final
+from typing import Any, Final, cast
 
 import structlog
 from fastapi import FastAPI
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from services.common.errors import UpstreamUnavailable
 from services.common.events import Event, EventBus
@@ -32,23 +33,27 @@ from services.matching.shortlist import JobseekerEntry, JobseekerIndex, ref_key
 
 log = structlog.get_logger("routeway.matching.people")
 
-LOAD_BATCH: Final = 5000
+LOAD_BATCH: Final = 20_000
+INDEX_COLUMNS: Final = (
+    "id", "office", "consent_to_share", "region", "skills", "english_level", "maths_level",
+    "driving_licence", "lat", "lon", "max_travel_km", "hours_per_week", "patterns",
+    "available_from", "age", "qualifications", "version",
+)  # fmt: skip
 
 
 def iter_entries(engine: Engine, batch: int = LOAD_BATCH) -> Iterator[JobseekerEntry]:
-    """Every jobseeker as an index entry, read in keyset batches."""
+    """Every jobseeker as an index entry, read in keyset batches of plain rows (no ORM objects)."""
+    table = Jobseeker.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in INDEX_COLUMNS]
     last = ""
     while True:
-        with Session(engine) as session:
-            rows = session.exec(
-                select(Jobseeker)
-                .where(col(Jobseeker.id) > last)
-                .order_by(col(Jobseeker.id))
-                .limit(batch)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa_select(*columns).where(table.c.id > last).order_by(table.c.id).limit(batch)
             ).all()
-            if not rows:
-                return
-            entries = [entry_of(row) for row in rows]
+        if not rows:
+            return
+        entries = [entry_of(cast(Any, row)) for row in rows]
         yield from entries
         last = entries[-1].id
 

@@ -9,8 +9,10 @@ row). A shortlist never reads the database and never scans every jobseeker:
   up to 10 km in one bucket, up to 15 km in the next ...) and, within a bucket, kept in the
   engine's spatial grid order (``engine/spatial.py``: latitude bands, longitude-sorted). A
   vacancy asks each bucket only for the box of that bucket's radius, so people who travel
-  5 km are looked for within 5 km, not within the 200 km someone else might travel; the
-  exact distance is then checked against each person's own limit.
+  5 km are looked for within 5 km, not within the 200 km someone else might travel. Cheap
+  column tests (alive, consent, hours, registration) run next, and the exact distance last,
+  the engine's way (``spatial.within``: unit vectors stored per row, the squared chord
+  against each person's own precomputed travel limit, then the great-circle distance).
 * **What**: each row's skills (expanded the way the engine expands them: levels, licences
   and the Care Certificate stand for skill ids) are one CSR row of skill codes; levels,
   licence categories (a bitset), hours, working patterns (a bitset) and the attainment
@@ -23,7 +25,9 @@ Readiness follows the engine: ``now`` when every essential skill and requirement
 the hours fit; otherwise the training route to the gap is planned with the match index's
 ``route`` (only for the candidates actually returned) and a requirement no course within
 reach can give makes the person not eligible (left out). Registration and hours are hard
-gates, checked vectorised before ranking.
+gates, checked vectorised before ranking. Routes cost milliseconds each, so their planning
+is bounded per page (see ``shortlist``): a page may end early, with a cursor that continues
+exactly where it stopped.
 
 Ranking is by score, ties broken by ``candidate_ref``: an HMAC of the vacancy id and the
 jobseeker id under a key derived from the deployment secret, truncated to 64 bits. It is

@@ -29,10 +29,10 @@ one fixed point of what courses can add.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -169,90 +169,92 @@ def _needs(role: Role) -> _RoleNeeds:
 def _reachable_levels(
     people: PeopleSnapshot, offers: Iterable[tuple[Sequence[str], Sequence[str]]]
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Per person: English rank, maths rank and licence bits reachable through the offers."""
+    """Per person: English rank, maths rank and licence bits reachable through the offers.
+
+    People share a handful of (English, maths, licence) triples, so the fixed point is worked
+    out once per distinct triple (packed into one integer to find them).
+    """
     offer_list = list(offers)
-    triples = np.stack((people.english, people.maths, people.licence), axis=1)
-    if triples.shape[0] == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    unique, inverse = np.unique(triples, axis=0, return_inverse=True)
-    reached = np.empty_like(unique)
-    for i, (english, maths, bits) in enumerate(unique.tolist()):
+    packed = (people.english << 24) | (people.maths << 16) | people.licence
+    unique, inverse = np.unique(packed, return_inverse=True)
+    reached = np.empty((unique.size, 3), dtype=np.int64)
+    for i, key in enumerate(unique.tolist()):
+        bits = key & 0xFFFF
         held = Attainment(
-            english=english,
-            maths=maths,
+            english=key >> 24,
+            maths=(key >> 16) & 0xFF,
             licences={c for c in LICENCE_CATEGORIES if bits & licence_bit(c)},
         )
         after = attainable(held, offer_list)
-        reached[i] = (
-            after.english,
-            after.maths,
-            sum(licence_bit(c) for c in after.licences),
-        )
+        reached[i] = (after.english, after.maths, sum(licence_bit(c) for c in after.licences))
     mapped = reached[np.asarray(inverse).reshape(-1)]
     return mapped[:, 0], mapped[:, 1], mapped[:, 2]
+
+
+def _role_matrix(
+    people: PeopleSnapshot, roles: Sequence[Role], keep: Callable[[str], bool]
+) -> tuple[Any, IntArray]:
+    """Skills x roles (1 where the role needs the skill and ``keep`` says so), and row totals."""
+    rows: list[int] = []
+    cols: list[int] = []
+    totals = np.zeros(len(roles), dtype=np.int64)
+    for r, role in enumerate(roles):
+        for skill in dict.fromkeys(role.essential_skills):
+            if not keep(skill):
+                continue
+            totals[r] += 1
+            code = people.skill_codes.get(skill)
+            if code is not None:
+                rows.append(code)
+                cols.append(r)
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), np.int32), (rows, cols)), shape=(people.skills.shape[1], len(roles))
+    )
+    return matrix, totals
 
 
 def jobseeker_readiness(
     people: PeopleSnapshot, roles: Sequence[Role], supply: CourseSupply
 ) -> tuple[IntArray, IntArray]:
-    """Per role: how many people are ready now, and how many after training (see module doc)."""
+    """Per role: how many people are ready now, and how many after training (see module doc).
+
+    People are rows and roles columns throughout: one sparse product counts each person's
+    essential skills per role (and those no available course teaches), then the level,
+    licence and registration tests broadcast over the same grid.
+    """
     n_roles = len(roles)
     if people.count == 0 or n_roles == 0:
         return np.zeros(n_roles, np.int64), np.zeros(n_roles, np.int64)
-    width = people.skills.shape[1]
-    rows: list[int] = []
-    cols: list[int] = []
-    hard_rows: list[int] = []
-    hard_cols: list[int] = []
-    totals = np.zeros(n_roles, dtype=np.int64)
-    hard_totals = np.zeros(n_roles, dtype=np.int64)
-    for r, role in enumerate(roles):
-        for skill in dict.fromkeys(role.essential_skills):
-            totals[r] += 1
-            taught = skill in supply.teachable
-            hard_totals[r] += int(not taught)
-            code = people.skill_codes.get(skill)
-            if code is None:
-                continue
-            rows.append(code)
-            cols.append(r)
-            if not taught:
-                hard_rows.append(code)
-                hard_cols.append(r)
-    essential = sparse.csr_matrix(
-        (np.ones(len(rows), np.int32), (rows, cols)), shape=(width, n_roles)
+    essential, totals = _role_matrix(people, roles, lambda _skill: True)
+    untaught, hard_totals = _role_matrix(people, roles, lambda s: s not in supply.teachable)
+    has_all = np.asarray((people.skills @ essential).todense()) == totals
+    has_untaught = np.asarray((people.skills @ untaught).todense()) == hard_totals
+    needs = [_needs(role) for role in roles]
+    english = np.asarray([n.english for n in needs], dtype=np.int64)
+    maths = np.asarray([n.maths for n in needs], dtype=np.int64)
+    licence = np.asarray([n.licence for n in needs], dtype=np.int64)
+    registered = np.ones((people.count, n_roles), dtype=np.bool_)
+    for r, n in enumerate(needs):
+        if n.registration:
+            registered[:, r] = people.registered.get(
+                n.registration, np.zeros(people.count, np.bool_)
+            )
+
+    def levels_met(
+        have_english: IntArray, have_maths: IntArray, have_licence: IntArray
+    ) -> BoolArray:
+        return np.asarray(
+            (have_english[:, None] >= english)
+            & (have_maths[:, None] >= maths)
+            & ((licence == 0) | ((have_licence[:, None] & licence) != 0)),
+            dtype=np.bool_,
+        )
+
+    ready = has_all & registered & levels_met(people.english, people.maths, people.licence)
+    later = (
+        ~ready & registered & has_untaught & levels_met(*_reachable_levels(people, supply.offers))
     )
-    untaught = sparse.csr_matrix(
-        (np.ones(len(hard_rows), np.int32), (hard_rows, hard_cols)), shape=(width, n_roles)
-    )
-    have = np.asarray((people.skills @ essential).todense())
-    have_untaught = np.asarray((people.skills @ untaught).todense())
-    reach_english, reach_maths, reach_licence = _reachable_levels(people, supply.offers)
-    now = np.zeros(n_roles, dtype=np.int64)
-    later = np.zeros(n_roles, dtype=np.int64)
-    for r, role in enumerate(roles):
-        needs = _needs(role)
-        registered: BoolArray = (
-            people.registered.get(needs.registration, np.zeros(people.count, np.bool_))
-            if needs.registration
-            else np.ones(people.count, np.bool_)
-        )
-        levels_now = (
-            (people.english >= needs.english)
-            & (people.maths >= needs.maths)
-            & ((needs.licence == 0) | ((people.licence & needs.licence) != 0))
-        )
-        ready = (have[:, r] == totals[r]) & levels_now & registered
-        levels_later = (
-            (reach_english >= needs.english)
-            & (reach_maths >= needs.maths)
-            & ((needs.licence == 0) | ((reach_licence & needs.licence) != 0))
-        )
-        trainable = ~ready & registered & levels_later & (have_untaught[:, r] == hard_totals[r])
-        now[r] = int(ready.sum())
-        later[r] = int(trainable.sum())
-    return now, later
+    return ready.sum(axis=0).astype(np.int64), later.sum(axis=0).astype(np.int64)
 
 
 def referral_outcomes(

@@ -130,9 +130,11 @@ class CourseTarget:
         ).all()
         return {str(r[0]): str(r[1]) for r in rows}
 
+    parallel_prepare = False
+
     @staticmethod
     def prepare(record: CourseRecord) -> CourseRecord:
-        """Nothing to derive ahead of the write: enrichment needs the provider row."""
+        """Nothing to derive ahead of the write: enrichment happens with the provider row."""
         return record
 
     def write(

@@ -184,6 +184,7 @@ class VacancyTarget:
         return {str(r[0]): str(r[1]) for r in session.connection().execute(query)}
 
     prepare = staticmethod(prepare_vacancy)
+    parallel_prepare = True  # parse and taxonomy extraction: milliseconds per advert
 
     def write(
         self, session: Session, source: str, changes: Sequence[Change[dict[str, Any]]]

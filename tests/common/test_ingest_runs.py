@@ -69,6 +69,7 @@ def prepare_thing(thing: Thing) -> dict[str, str]:
 class ThingTarget:
     stream = "things"
     prepare = staticmethod(prepare_thing)
+    parallel_prepare = True  # the feeds here stay under PARALLEL_MIN_RECORDS: no pool starts
 
     def existing_hashes(
         self, session: Session, source: str, external_ids: Sequence[str]
@@ -141,17 +142,20 @@ def ingest(
     batch_size: int = 500,
     workers: int = 1,
     run_id: str = "run",
+    target: ThingTarget | None = None,
+    parallel_min: int = 2000,
 ) -> Any:
     create_run(engine, run_id, source="s", format="toy", mode=mode)
     return run_feed(
         engine,
         run_id,
         items,
-        ThingTarget(),
+        target or ThingTarget(),
         source="s",
         mode=mode,
         batch_size=batch_size,
         workers=workers,
+        parallel_min=parallel_min,
     )
 
 
@@ -270,3 +274,20 @@ def test_prepare_item_builds_then_prepares_and_passes_rejects_on() -> None:
     assert prepare_item(prepare_thing, deferred("a", "x", 0)) == {"value": "X"}
     assert prepare_item(prepare_thing, Thing("a", "y")) == {"value": "Y"}
     assert prepare_item(prepare_thing, deferred("a", "bad", 7)) == Reject(7, "a", "bad value")
+
+
+class LightThingTarget(ThingTarget):
+    parallel_prepare = False
+
+
+def test_a_target_whose_prepare_is_light_never_starts_workers(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr("services.common.ingest_runs.ProcessPoolExecutor", no_pool)
+    feed = [deferred(f"id{i}", "v", i) for i in range(120)]
+    run = ingest(engine, feed, workers=4, parallel_min=0, target=LightThingTarget())
+    assert counts(run) == (120, 120, 0, 0, 0, 0)
+    assert len(BUILT) == 120

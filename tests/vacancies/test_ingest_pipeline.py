@@ -30,7 +30,7 @@ TODAY = date(2026, 11, 23)
 
 
 def make_engine(folder: Path) -> Engine:
-    settings = Settings(_env_file=None, data_dir=folder)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=folder)
     engine = create_service_engine(settings, "vacancies")
     upgrade("vacancies", engine)
     return engine
