@@ -106,6 +106,7 @@ def course_doc(data: dict[str, Any]) -> CourseDoc | None:
                 lon=p.get("lon") if p.get("lon") is not None else data.get("lon"),
                 attendance=p.get("attendance"),
                 mode=p.get("mode"),
+                places=p.get("places"),
             )
             for p in data.get("presentations") or []
         ],

@@ -98,11 +98,10 @@ class PeopleKeeper:
         """Build the index from the table, remembering where the stream was before reading."""
         started = time.perf_counter()
         self.position = await bus.last_position(JOBSEEKER_STREAM)
-        entries = await asyncio.to_thread(lambda: list(iter_entries(engine)))
-        await asyncio.to_thread(self.index.build, entries)
+        await asyncio.to_thread(self.index.build, iter_entries(engine))
         self.build_seconds = round(time.perf_counter() - started, 3)
         self.ready.set()
-        log.info("jobseeker_index_built", jobseekers=len(entries), seconds=self.build_seconds)
+        log.info("jobseeker_index_built", jobseekers=len(self.index), seconds=self.build_seconds)
 
     async def apply(self, engine: Engine, event_: Event) -> None:
         """Bring one jobseeker's entry in line with the table (idempotent)."""

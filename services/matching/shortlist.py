@@ -79,6 +79,7 @@ SCRUBBED: Final = "\x00erased"  # skill code 0: what a scrubbed row's CSR entrie
 REF_BYTES: Final = 8
 MAX_ROUTE_PLANS_PER_ITEM: Final = 4
 MIN_ITEMS: Final = 5
+BUILD_CHUNK: Final = 20_000
 ROUTE_BUDGET_S: Final = 0.05
 HARD_BUDGET_FACTOR: Final = 3.0
 _TAIL_SHARE: Final = 0.05
@@ -311,12 +312,26 @@ class JobseekerIndex:
             return jobseeker_id in self.row_of
 
     def build(self, entries: Iterable[JobseekerEntry]) -> None:
-        """Replace everything with ``entries`` (a later entry with the same id wins)."""
+        """Replace everything with ``entries`` (a later entry with the same id wins).
+
+        ``entries`` is consumed in chunks of ``BUILD_CHUNK``, so a generator reading a table
+        never has to hold every profile at once (which would also make each full garbage
+        collection scan millions of objects while loading).
+        """
         fresh = JobseekerIndex()
-        batch: dict[str, JobseekerEntry] = {}
+        chunk: dict[str, JobseekerEntry] = {}
+
+        def flush() -> None:
+            for jobseeker_id in chunk:
+                fresh._remove_row(jobseeker_id)
+            fresh._append(list(chunk.values()))
+            chunk.clear()
+
         for entry in entries:
-            batch[entry.id] = entry
-        fresh._append(list(batch.values()))
+            chunk[entry.id] = entry
+            if len(chunk) >= BUILD_CHUNK:
+                flush()
+        flush()
         fresh.compact()
         with self.lock:
             for name in (

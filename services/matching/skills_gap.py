@@ -138,9 +138,8 @@ def course_supply(
             if start is not None and today <= start <= last_day:
                 for role in dict.fromkeys(doc.leads_to):
                     supply.starts[role] += 1
-                    seats = getattr(run, "places", None)
-                    if isinstance(seats, int):
-                        supply.places[role] = supply.places.get(role, 0) + seats
+                    if run.places is not None:
+                        supply.places[role] = supply.places.get(role, 0) + run.places
         if available:
             supply.teachable |= course_skills(doc.skills_taught, doc.grants)
             supply.offers.add((tuple(doc.entry_requirements), tuple(doc.grants)))

@@ -10,7 +10,7 @@ from services.common.geo import lookup
 from services.matching.engine import CourseDoc, MatchIndex, PresentationDoc, Profile, VacancyDoc
 from services.matching.people_schemas import ReferralOutcomes
 from services.matching.shortlist import JobseekerEntry, JobseekerIndex
-from services.matching.skills_gap import catalogue_of, skills_gap_report
+from services.matching.skills_gap import catalogue_of, course_supply, skills_gap_report
 from services.taxonomy import load_taxonomy
 from tests.matching.people_support import advert, ingest_vacancies, new_jobseeker, wait_indexed
 
@@ -176,3 +176,37 @@ def test_the_report_over_the_gateway(
     bad = gateway.get("/v1/reports/skills-gap", params={"region": "Narnia"}, headers=hub_headers)
     assert bad.status_code == 422
     assert gateway.get("/v1/reports/skills-gap", headers=app_headers).status_code == 403
+
+
+def test_course_places_add_up_over_runs_that_state_them() -> None:
+    def run(days: int, places: int | None) -> PresentationDoc:
+        start = TODAY + timedelta(days=days)
+        return PresentationDoc(
+            start_date=start, duration_weeks=4, lat=WM.lat, lon=WM.lon, places=places
+        )
+
+    course = CourseDoc(
+        id="portering", title="Portering", provider_name="College",
+        qualification_type="short_course", level=None, skills_taught=["portering"],
+        leads_to=["porter"],
+        presentations=[run(5, 12), run(40, 8), run(60, None), run(200, 30)],
+    )  # fmt: skip
+    supply = course_supply([course], "West Midlands", TODAY)
+    # Three runs start inside the 90 days; two of them say how many places (12 + 8).
+    assert supply.starts["porter"] == 3
+    assert supply.places == {"porter": 20}
+    elsewhere = course_supply([course], "London", TODAY)
+    assert elsewhere.places == {} and elsewhere.starts["porter"] == 0
+
+
+def test_places_reach_the_index_from_a_course_event() -> None:
+    from services.matching.indexer import course_doc
+
+    event = {
+        "id": "crs_1", "title": "Care Certificate", "provider": {"name": "College"},
+        "qualification_type": "short_course", "status": "open", "lat": WM.lat, "lon": WM.lon,
+        "presentations": [{"start_date": str(TODAY), "places": 16}, {"start_date": str(TODAY)}],
+    }  # fmt: skip
+    doc = course_doc(event)
+    assert doc is not None
+    assert [p.places for p in doc.presentations] == [16, None]

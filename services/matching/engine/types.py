@@ -69,6 +69,7 @@ class PresentationDoc:
     lon: float | None = None
     attendance: str | None = None
     mode: str | None = None
+    places: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
