@@ -18,11 +18,12 @@ import re
 
 from services.taxonomy.classifier import load_classifier
 from services.taxonomy.loader import Taxonomy, load_taxonomy
-from services.taxonomy.matcher import find_skills
+from services.taxonomy.matcher import find_skills, surface_forms
 from services.taxonomy.models import Extraction, Requirements, RoleGuess, Sector
 from services.taxonomy.requirements import at_word_start, detect_requirements
-from services.taxonomy.textview import build_view, plain_view
+from services.taxonomy.textview import build_view, normalise_token, plain_view
 from services.taxonomy.titles import clean_title, soc_from_title
+from services.taxonomy.wordtrie import trie_pattern
 
 MAX_TEXT = 200_000
 
@@ -41,6 +42,9 @@ REGULATOR_BY_SOC: dict[str, str] = {
 }
 _NOT_ENTRY_SOC_PREFIXES = ("1", "2")
 _BAND = re.compile(r"\bband\s*([1-9])\b", re.IGNORECASE)
+# _BAND for lower-cased text: a literal first ("band") lets the regex engine search fast;
+# "b", "a", "n", "d" have no case-folding variants outside ASCII, so no match is lost
+_BAND_LOWER = re.compile(r"band(?<=\bband)\s*([1-9])\b")
 _AFC_BAND = re.compile(
     r"\bagenda\s+for\s+change\s+band\s*([1-9])|\bafc\s+band\s*([1-9])", re.IGNORECASE
 )
@@ -95,6 +99,17 @@ _NHS_WORDS = frozenset(
     {"nhs", "trust", "afc", "hospital", "ccg", "surgery", "clinic", "ward", "gp", "icb", "pcn"}
 )
 _SOCIAL_WORDS = frozenset({"domiciliary", "homecare", "resident", "cqc", "carer", "supported"})
+# tokens whose normalised form is a sector word (the only norms :func:`_sector` reads)
+_SECTOR_WORD = re.compile(
+    "(?<![a-z0-9])"
+    + trie_pattern(
+        {
+            form: "(?![a-z0-9])"
+            for norm in _NHS_WORDS | _SOCIAL_WORDS
+            for form in surface_forms(norm)
+        }
+    )
+)
 _SOCIAL_PHRASES = (
     "care home",
     "nursing home",
@@ -111,10 +126,12 @@ _SOCIAL_PHRASES = (
 
 
 def _band(title: str, plain: str) -> int | None:
-    for source in (title, plain[:6000]):
-        match = _BAND.search(source)
-        if match:
-            return int(match.group(1))
+    """The Agenda for Change band in ``title`` or the LOWER-CASED advert text ``plain``."""
+    match = _BAND.search(title) or _BAND_LOWER.search(plain, 0, 6000)
+    if match:
+        return int(match.group(1))
+    if "band" not in plain:  # both alternatives of _AFC_BAND end in "band"
+        return None
     match = _AFC_BAND.search(plain)
     if match:
         return int(match.group(1) or match.group(2))
@@ -131,7 +148,7 @@ def _context_soc(title: str, plain: str) -> str | None:
 
 
 def _distinct(pattern: re.Pattern[str], text: str) -> int:
-    return len({m.group(0) for m in pattern.finditer(text)})
+    return len(set(pattern.findall(text)))  # the patterns have no groups: whole matches
 
 
 def _refine_soc(code: str, title: str, plain: str) -> str:
@@ -187,6 +204,7 @@ def _role_names(taxonomy: Taxonomy) -> tuple[tuple[str, str, str], ...]:
     return tuple(names)
 
 
+@functools.lru_cache(maxsize=16384)
 def _guess_role(taxonomy: Taxonomy, title: str, soc_code: str | None) -> RoleGuess | None:
     if not title:
         return None
@@ -296,7 +314,7 @@ def extract(text: str, title: str | None = None) -> Extraction:
         registration=registration,
         experience_essential=requirements.experience_essential,
     )
-    norms = frozenset(token.norm for token in view.tokens)
+    norms = frozenset(map(normalise_token, _SECTOR_WORD.findall(view.match_text)))
     sector = _sector(norms, view.lower, role_profile.sector if role_profile else None)
     return Extraction(
         skills=skills,

@@ -14,6 +14,7 @@ when the nearest Essential/Desirable marker says so.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -21,35 +22,99 @@ from dataclasses import dataclass
 
 from services.taxonomy.loader import Taxonomy, load_taxonomy
 from services.taxonomy.models import SkillHit, Span
-from services.taxonomy.textview import TextView, phrase_tokens
+from services.taxonomy.textview import TextView, normalise_token, phrase_tokens
+from services.taxonomy.wordtrie import grouped_alternation, trie_pattern
 
 MAX_EVIDENCE = 5
 
-# anchored at a word start (see requirements.at_word_start): much faster on long adverts
-_BOILERPLATE = re.compile(
-    r"\b(?:committed to|equal opportunit|equality of opportunit|disability confident|positive about dis|"
-    r"welcome applications|guaranteed interview|armed forces|mindful employer|stonewall|two ticks|"
-    r"please contact|for further information|for more information|informal (?:enquir|discussion|visit|chat)|"
-    r"email address|e-mail address|via email|by email|junk|spam folder|check your email|"
-    r"sponsorship|certificate of sponsorship|visa|we offer|benefits include|in return|"
-    r"flexible working|staff benefits|nhs pension|car lease|salary sacrifice|"
-    r"apply online|application form|closing date|shortlisted|interview date|"
+# Sentences of employer boilerplate (regex sources, each anchored at a word start).
+BOILERPLATE_PHRASES: tuple[str, ...] = (
+    r"committed to",
+    r"equal opportunit",
+    r"equality of opportunit",
+    r"disability confident",
+    r"positive about dis",
+    r"welcome applications",
+    r"guaranteed interview",
+    r"armed forces",
+    r"mindful employer",
+    r"stonewall",
+    r"two ticks",
+    r"please contact",
+    r"for further information",
+    r"for more information",
+    r"informal (?:enquir|discussion|visit|chat)",
+    r"email address",
+    r"e-mail address",
+    r"via email",
+    r"by email",
+    r"junk",
+    r"spam folder",
+    r"check your email",
+    r"sponsorship",
+    r"certificate of sponsorship",
+    r"visa",
+    r"we offer",
+    r"benefits include",
+    r"in return",
+    r"flexible working",
+    r"staff benefits",
+    r"nhs pension",
+    r"car lease",
+    r"salary sacrifice",
+    r"apply online",
+    r"application form",
+    r"closing date",
+    r"shortlisted",
+    r"interview date",
     # benefits and perks the employer offers
-    r"pension|annual leave|holiday|life assurance|discount|salary sacrifice|cycle to work|childcare|"
-    r"\bgym\b|fitness|wellness|wellbeing (?:support|programme|centre)|health checks? and|staff health|"
-    r"relocation|lease car|free parking|free meals|employee assistance|"
+    r"pension",
+    r"annual leave",
+    r"holiday",
+    r"life assurance",
+    r"discount",
+    r"salary sacrifice",
+    r"cycle to work",
+    r"childcare",
+    r"\bgym\b",
+    r"fitness",
+    r"wellness",
+    r"wellbeing (?:support|programme|centre)",
+    r"health checks? and",
+    r"staff health",
+    r"relocation",
+    r"lease car",
+    r"free parking",
+    r"free meals",
+    r"employee assistance",
     # statements of the employer's values and safeguarding duty
-    r"our values|trust values|values of\b|values are\b|share (?:this|our) commitment|"
-    r"safeguarding and promoting|promoting the welfare|safer recruitment|safe recruitment|"
+    r"our values",
+    r"trust values",
+    r"values of\b",
+    r"values are\b",
+    r"share (?:this|our) commitment",
+    r"safeguarding and promoting",
+    r"promoting the welfare",
+    r"safer recruitment",
+    r"safe recruitment",
     # training and development the employer will give
-    r"opportunit(?:y|ies) to (?:develop|gain|learn|attend|undertake|rotate|train|work towards)|"
-    r"training (?:opportunities|programme)|training (?:will be|is|can be) (?:provided|given|available)|"
-    r"development opportunities|we (?:offer|can offer|will offer|will support|will provide)|"
-    r"you will receive|support you (?:to|in|with)|"
+    r"opportunit(?:y|ies) to (?:develop|gain|learn|attend|undertake|rotate|train|work towards)",
+    r"training (?:opportunities|programme)",
+    r"training (?:will be|is|can be) (?:provided|given|available)",
+    r"development opportunities",
+    r"we (?:offer|can offer|will offer|will support|will provide)",
+    r"you will receive",
+    r"support you (?:to|in|with)",
     # what the employer or service already provides (describing itself, not the job)
-    r"\bwe provide\b|\bprovides? (?:a |an )?(?:range|full range|wide range|specialist|high quality)|"
-    r"our services|services include|rated (?:good|outstanding))",
+    r"\bwe provide\b",
+    r"\bprovides? (?:a |an )?(?:range|full range|wide range|specialist|high quality)",
+    r"our services",
+    r"services include",
+    r"rated (?:good|outstanding)",
 )
+# Only ever asked whether a segment holds one of them, so the phrases are grouped by first
+# letter (:func:`wordtrie.grouped_alternation`): the same matches, tried faster.
+_BOILERPLATE = re.compile(r"\b" + grouped_alternation(BOILERPLATE_PHRASES))
 # Phrases that match no skill: as the longest match they stop a shorter label inside them
 # from firing ("counselling psychologist" is a job title, not counselling; "teaching
 # hospital" is the employer, not teaching others).
@@ -77,6 +142,8 @@ _DESIRABLE = re.compile(
     r"ideally|an asset|would be nice|not essential|nice to have|welcomed|helpful but not)\b"
 )
 _ESSENTIAL = re.compile(r"\b(?:essential|must|required|requirement|mandatory|necessary)\b")
+# characters that case-fold to an ASCII letter without being one (see _Markers)
+_IGNORECASE_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
 _HEADER = re.compile(
     r"^\W*(essential|desirable)(?:\s+(?:criteria|requirements?|skills?|qualifications?|experience|attributes?))?\W*$",
     re.IGNORECASE,
@@ -92,11 +159,69 @@ class _Phrase:
 
 @dataclass(frozen=True)
 class PhraseIndex:
-    """Single-token phrases by token; longer phrases by their first two tokens, longest first."""
+    """Single-token phrases by token; longer phrases by their first two tokens, longest first.
+
+    ``candidates`` finds, in lower-cased text, every token where some phrase could start:
+    a token whose normalised form is a one-token phrase, or the first two tokens of a longer
+    phrase. Only those tokens are looked at one by one (see :func:`find_skills`).
+    """
 
     single: dict[str, _Phrase]
     by_pair: dict[tuple[str, str], tuple[_Phrase, ...]]
     labels: dict[str, str]
+    candidates: re.Pattern[str]
+    max_tokens: int
+    longest: dict[str, int]
+
+
+def surface_forms(norm: str) -> tuple[str, ...]:
+    """Every lower-case token whose :func:`normalise_token` is ``norm`` ("hoist", "hoists")."""
+    options = [norm, norm + "s"]
+    if norm.endswith("y"):
+        options.append(norm[:-1] + "ies")
+    if norm == "and":
+        options.append("&")
+    return tuple(form for form in options if normalise_token(form) == norm)
+
+
+def _token_pattern(norms: set[str] | list[str], follow: dict[str, str] | None = None) -> str:
+    """Regex source for one token whose normalised form is in ``norms`` (lower-case text).
+
+    A letter/digit form must end where its token ends; ``&`` ``+`` ``#`` are tokens on their
+    own. ``follow`` maps a norm to a continuation source that must come after it.
+    """
+    words: dict[str, str] = {}
+    for norm in norms:
+        after = (follow or {}).get(norm, "")
+        for form in surface_forms(norm):
+            words[form] = (_ENDS_WORD if form[-1].isalnum() else "") + after
+    return trie_pattern(words)
+
+
+def _candidate_pattern(
+    single: dict[str, _Phrase], by_pair: dict[tuple[str, str], tuple[_Phrase, ...]]
+) -> re.Pattern[str]:
+    seconds: dict[str, set[str]] = defaultdict(set)
+    for first, second in by_pair:
+        seconds[first].add(second)
+    follow = {
+        first: f"{_BETWEEN_TOKENS}{_token_pattern(sorted(after))}"
+        for first, after in seconds.items()
+        if first not in single
+    }
+    starters = set(single) | set(seconds)
+    alnum = sorted(norm for norm in starters if norm[0].isalnum())
+    symbols = sorted(norm for norm in starters if not norm[0].isalnum())
+    branches = [f"{_STARTS_WORD}{_token_pattern(alnum, follow)}"] if alnum else []
+    branches += [_token_pattern([norm], follow) for norm in symbols]
+    return re.compile("|".join(branches) or "(?!)")
+
+
+# between two tokens: anything that is not a token character (lower-cased text)
+_BETWEEN_TOKENS = "[^a-z0-9&+#]*"
+_STARTS_WORD = "(?<![a-z0-9])"
+_ENDS_WORD = "(?![a-z0-9])"
+_LOWER_TOKEN = re.compile(r"[a-z0-9]+|[&+#]")
 
 
 def build_index(taxonomy: Taxonomy) -> PhraseIndex:
@@ -128,7 +253,22 @@ def build_index(taxonomy: Taxonomy) -> PhraseIndex:
     by_pair = {
         pair: tuple(sorted(items, key=lambda p: -len(p.tokens))) for pair, items in grouped.items()
     }
-    return PhraseIndex(single, by_pair, {skill.id: skill.label for skill in taxonomy.skills})
+    return PhraseIndex(
+        single,
+        by_pair,
+        {skill.id: skill.label for skill in taxonomy.skills},
+        _candidate_pattern(single, by_pair),
+        max((len(tokens) for tokens in owners), default=1),
+        _longest_by_first(owners),
+    )
+
+
+def _longest_by_first(phrases: dict[tuple[str, ...], list[str]]) -> dict[str, int]:
+    """The most tokens any phrase starting with each first token has."""
+    longest: dict[str, int] = {}
+    for tokens in phrases:
+        longest[tokens[0]] = max(longest.get(tokens[0], 0), len(tokens))
+    return longest
 
 
 @functools.cache
@@ -137,84 +277,143 @@ def default_index() -> PhraseIndex:
     return build_index(load_taxonomy())
 
 
-@dataclass(frozen=True)
 class _Markers:
-    """Essential/desirable markers and boilerplate, located once per advert."""
+    """Essential/desirable markers and boilerplate of an advert, read per segment on demand.
 
-    boiler: frozenset[int]
-    state: tuple[bool | None, ...]
-    marks: dict[int, list[tuple[int, bool]]]
+    Boilerplate, marker words and header lines never span a segment boundary, so reading
+    one segment gives what a scan of the whole advert would say about it.
+    """
 
+    def __init__(self, view: TextView) -> None:
+        self.view = view
+        self._boiler: dict[int, bool] = {}
+        self._marks: dict[int, list[tuple[int, bool]]] = {}
+        self._headers: tuple[list[int], list[bool]] | None = None
 
-def _markers(view: TextView) -> _Markers:
-    plain = view.lower
-    boiler = frozenset(view.segment_of(m.start()) for m in _BOILERPLATE.finditer(plain))
-    marks: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-    for m in _DESIRABLE.finditer(plain):
-        marks[view.segment_of(m.start())].append((m.start(), False))
-    for m in _ESSENTIAL.finditer(plain):
-        marks[view.segment_of(m.start())].append((m.start(), True))
-    headers: dict[int, bool] = {}
-    for segment, found in marks.items():
-        found.sort()
-        header = _HEADER.match(view.segment_text(segment).strip())
-        if header:
-            headers[segment] = header.group(1).lower() == "essential"
-    state: list[bool | None] = []
-    current: bool | None = None
-    for segment in range(len(view.segment_starts)):
-        if segment in headers:
-            current = headers[segment]
-        state.append(current)
-    return _Markers(boiler, tuple(state), dict(marks))
+    def boiler(self, segment: int) -> bool:
+        found = self._boiler.get(segment)
+        if found is None:
+            start, end = self.view.segment_bounds(segment)
+            found = _BOILERPLATE.search(self.view.lower, start, end) is not None
+            self._boiler[segment] = found
+        return found
 
+    def marks(self, segment: int) -> list[tuple[int, bool]]:
+        found = self._marks.get(segment)
+        if found is None:
+            start, end = self.view.segment_bounds(segment)
+            lower = self.view.lower
+            found = [(m.start(), False) for m in _DESIRABLE.finditer(lower, start, end)]
+            found += [(m.start(), True) for m in _ESSENTIAL.finditer(lower, start, end)]
+            found.sort()
+            self._marks[segment] = found
+        return found
 
-def _essential_at(markers: _Markers, offset: int, segment: int) -> bool:
-    found = markers.marks.get(segment)
-    if found:
-        before = [mark for mark in found if mark[0] < offset]
-        return (before[-1] if before else found[0])[1]
-    state = markers.state[segment]
-    return True if state is None else state
+    def _header_segments(self) -> tuple[list[int], list[bool]]:
+        """Segments that are an "Essential" / "Desirable" header line, in order."""
+        if self._headers is None:
+            view = self.view
+            if _IGNORECASE_SPECIAL.search(view.plain):
+                # a header could be spelled with a character that only case-folds to ASCII
+                candidates = {
+                    view.segment_of(m.start())
+                    for pattern in (_DESIRABLE, _ESSENTIAL)
+                    for m in pattern.finditer(view.lower)
+                }
+            else:
+                candidates = set()
+                for word in ("essential", "desirable"):
+                    at = view.lower.find(word)
+                    while at >= 0:
+                        candidates.add(view.segment_of(at))
+                        at = view.lower.find(word, at + 1)
+            segments: list[int] = []
+            values: list[bool] = []
+            for segment in sorted(candidates):
+                if not self.marks(segment):
+                    continue
+                header = _HEADER.match(view.segment_text(segment).strip())
+                if header:
+                    segments.append(segment)
+                    values.append(header.group(1).lower() == "essential")
+            self._headers = (segments, values)
+        return self._headers
+
+    def essential_at(self, offset: int, segment: int) -> bool:
+        found = self.marks(segment)
+        if found:
+            before = [mark for mark in found if mark[0] < offset]
+            return (before[-1] if before else found[0])[1]
+        segments, values = self._header_segments()
+        at = bisect.bisect_right(segments, segment) - 1
+        return True if at < 0 else values[at]
 
 
 def find_skills(view: TextView, index: PhraseIndex | None = None) -> tuple[SkillHit, ...]:
-    """Skills mentioned in ``view``, in order of first mention, with evidence spans."""
+    """Skills mentioned in ``view``, in order of first mention, with evidence spans.
+
+    At each token the longest phrase wins and its tokens are skipped; tokens where no phrase
+    can start are skipped by the ``candidates`` regex without Python work.
+    """
     index = index or default_index()
-    tokens = view.tokens
-    n = len(tokens)
-    markers = _markers(view)
+    text = view.match_text
+    plain = view.plain
+    starts = view.segment_starts
+    markers = _Markers(view)
     spans: dict[str, list[Span]] = {}
     essential: dict[str, bool] = {}
     order: list[str] = []
-    norms = [token.norm for token in tokens]
-    i = 0
-    while i < n:
+    search = index.candidates.search
+    max_tokens = index.max_tokens
+    longest = index.longest
+    pos = 0
+    while True:
+        found = search(text, pos)
+        if found is None:
+            break
+        at = found.start()
+        local: list[tuple[str, int, int]] = []
+        limit = max_tokens
+        for match in _LOWER_TOKEN.finditer(text, at):
+            norm = normalise_token(match.group())
+            if not local:
+                limit = longest.get(norm, 1)
+            local.append((norm, match.start(), match.end()))
+            if len(local) >= limit:
+                break
+        n = len(local)
         candidates: tuple[_Phrase, ...] = ()
-        if i + 1 < n:
-            candidates = index.by_pair.get((norms[i], norms[i + 1]), ())
-        one = index.single.get(norms[i])
+        if n > 1:
+            candidates = index.by_pair.get((local[0][0], local[1][0]), ())
+        one = index.single.get(local[0][0])
         if one is not None:
             candidates = (*candidates, one)
-        matched = 0
+        matched_end = 0
         for phrase in candidates:
             length = len(phrase.tokens)
-            if i + length > n:
+            if length > n:
                 continue
-            if length > 2 and norms[i + 2 : i + length] != list(phrase.tokens[2:]):
+            if length > 2 and any(local[k][0] != phrase.tokens[k] for k in range(2, length)):
                 continue
             if phrase.upper_only and not all(
-                tokens[i + k].upper for k in range(length) if tokens[i + k].norm.isalpha()
+                plain[local[k][1] : local[k][2]].isupper()
+                for k in range(length)
+                if local[k][0].isalpha()
             ):
                 continue
-            first, last = tokens[i], tokens[i + length - 1]
-            if last.segment != first.segment:
+            first_start, last_start, last_end = (
+                local[0][1],
+                local[length - 1][1],
+                local[length - 1][2],
+            )
+            segment = bisect.bisect_right(starts, first_start) - 1
+            if bisect.bisect_right(starts, last_start) - 1 != segment:
                 continue
-            matched = length
-            if first.segment in markers.boiler or not phrase.skill_ids:
+            matched_end = last_end
+            if not phrase.skill_ids or markers.boiler(segment):
                 break
-            is_essential = _essential_at(markers, first.start, first.segment)
-            span = Span(first.start, last.end, view.original[first.start : last.end])
+            is_essential = markers.essential_at(first_start, segment)
+            span = Span(first_start, last_end, view.original[first_start:last_end])
             for sid in phrase.skill_ids:
                 if sid not in spans:
                     spans[sid] = []
@@ -225,7 +424,7 @@ def find_skills(view: TextView, index: PhraseIndex | None = None) -> tuple[Skill
                 if len(spans[sid]) < MAX_EVIDENCE:
                     spans[sid].append(span)
             break
-        i += matched or 1
+        pos = matched_end or at + 1
     return tuple(
         SkillHit(
             id=sid, label=index.labels[sid], evidence=tuple(spans[sid]), essential=essential[sid]

@@ -13,6 +13,8 @@ SOC code or by nursing abbreviations (RMN, RGN, RNLD ...).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from services.taxonomy.models import Requirements
@@ -88,7 +90,9 @@ _EXP_POSITIVE = re.compile(
     r"\b(?:an|be|are|highly|suitably)\s+experienced\b|"
     # list items and plain statements: "Experience of ...", "you will have experience in ..."
     r"^\W*(?:some\s+|relevant\s+|post[\s-]+\w+\s+)?experience\s+(?:of|in|with|as|working)\b|"
-    r"\b(?:have|has|having|with)\s+(?:had\s+)?(?:some\s+|relevant\s+|good\s+|broad\s+|a\s+broad\s+|post[\s-]+\w+\s+)?experience\b|"
+    # a list item naming the person: "- Experienced registered general nurse"
+    r"^\W*experienced\s+\w|"
+    r"\b(?:have|has|having|with)\s+(?:had\s+|gained\s+)?(?:some\s+|relevant\s+|good\s+|broad\s+|a\s+broad\s+|post[\s-]+\w+\s+)?experience\b|"
     r"\bhave\s+worked\s+in\b|track\s+record",
     _FLAGS,
 )
@@ -97,7 +101,29 @@ _DESIRABLE = at_word_start(
 )
 _REG_KEYS = ("regist", "pin", "licen", "nmc", "hcpc", "gmc", "gphc", "gdc")
 _ESSENTIAL_WORD = re.compile(r"(?<!not\s)(?:essential|must|required)")
-_SEGMENT_SPLIT = re.compile(r"\n|(?<=[.;!?])\s")
+# "\n" or whitespace after a full stop; written to start with a character set (fast) and
+# the same matches as r"\n|(?<=[.;!?])\s"
+_SEGMENT_SPLIT = re.compile(r"\s(?:(?<=\n)|(?<=[.;!?]\s))")
+# Substrings one of which every match of a pattern must contain: where none occurs, the
+# (slow) pattern cannot match and is not run. Each list is read off its pattern above.
+_DRIVING_WORDS = ("driv", "licen", "vehicle", "transport", "insurance", "categor", "entitlement")
+_CAR_WORD = re.compile(r"car(?<=\bcar)\b")  # "car" as a word, for "use of a car"
+_DBS_WORDS = (
+    "dbs",
+    "disclosure",
+    "crb",
+    "criminal",
+    "rehabilitation",
+    "police",
+    "barred",
+    "vetting",
+    "security",
+)
+# what English/maths levels, registration and essential experience are read from
+_CLAUSE_TRIGGER = re.compile(
+    "english|literacy|math|numeracy|application|experience|nmc|council|hcpc|hpc|gmc|gphc|gdc|goc|"
+    "england|ukcp|bacp|babcp"
+)
 # clauses inside one sentence: "GCSEs are required, and experience would be beneficial"
 _CLAUSE_SPLIT = re.compile(
     r",\s+(?=(?:and|but|although|whilst|while|ideally|preferably)\b)|;\s+|\s+but\s+"
@@ -129,11 +155,20 @@ def _level_near(segment: str, subject: re.Pattern[str]) -> str | None:
     return best
 
 
-def _essential_segments(plain: str) -> list[str]:
-    """Segments not in a "Desirable" column or sentence."""
+def _essential_segments(
+    plain: str, wanted: set[int] | None = None, parts: list[str] | None = None
+) -> list[str]:
+    """Clauses not in a "Desirable" column or sentence.
+
+    With ``wanted`` (indices into ``parts``, which is ``_SEGMENT_SPLIT.split(plain)``), only
+    the clauses of those segments are returned; the others are still read for
+    Essential/Desirable headers.
+    """
     out: list[str] = []
     in_desirable = False
-    for segment in _segments(plain):
+    for index, segment in enumerate(_SEGMENT_SPLIT.split(plain) if parts is None else parts):
+        if not segment.strip():
+            continue
         head = segment.strip().lower().rstrip(":")
         if head in {"desirable", "desirable criteria", "desirable:"}:
             in_desirable = True
@@ -146,7 +181,7 @@ def _essential_segments(plain: str) -> list[str]:
             in_desirable = bool(_DESIRABLE.search(head))
             if in_desirable:
                 continue
-        if in_desirable:
+        if in_desirable or (wanted is not None and index not in wanted):
             continue
         for clause in _CLAUSE_SPLIT.split(segment):
             if _DESIRABLE.search(clause) and not _ESSENTIAL_WORD.search(clause):
@@ -155,12 +190,30 @@ def _essential_segments(plain: str) -> list[str]:
     return out
 
 
+def _triggered_segments(plain: str, parts: list[str]) -> set[int]:
+    """Indices of the ``_SEGMENT_SPLIT`` segments that mention English/maths, a regulator or
+    experience: the only clauses whose content the flags below read.
+
+    Every separator ``_SEGMENT_SPLIT`` matches is one character, so segment ``k`` starts
+    at ``sum(len(earlier segments)) + k``.
+    """
+    found = [m.start() for m in _CLAUSE_TRIGGER.finditer(plain)]
+    if not found:
+        return set()
+    starts = list(itertools.accumulate((len(seg) + 1 for seg in parts), initial=0))
+    return {bisect.bisect_right(starts, at) - 1 for at in found}
+
+
 def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
     """Requirements stated in ``plain``: the LOWER-CASED plain view of an advert."""
-    segments = _essential_segments(plain)
+    parts = _SEGMENT_SPLIT.split(plain)
+    wanted = _triggered_segments(plain, parts)
+    segments = _essential_segments(plain, wanted, parts) if wanted else []
     joined = "\n".join(segments)
     # a licence counts whether it is essential or desirable (labelling guideline)
-    driving = bool(_DRIVING.search(plain)) and not _NO_DRIVING.search(plain)
+    driving = (
+        any(word in plain for word in _DRIVING_WORDS) or _CAR_WORD.search(plain) is not None
+    ) and bool(_DRIVING.search(plain) and not _NO_DRIVING.search(plain))
     category: str | None = None
     if driving:
         for match in _CATEGORY.finditer(plain):
@@ -170,23 +223,24 @@ def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
                 break
         category = category or "B"
     dbs: str | None = None
-    for match in _DBS.finditer(plain):
-        window = plain[max(0, match.start() - 80) : match.end() + 80]
-        level = _DBS_LEVEL.search(window)
-        found = level.group(1).lower() if level else "standard"
-        if dbs is None or ("basic", "standard", "enhanced").index(found) > (
-            "basic",
-            "standard",
-            "enhanced",
-        ).index(dbs):
-            dbs = found
+    if any(word in plain for word in _DBS_WORDS):
+        for match in _DBS.finditer(plain):
+            window = plain[max(0, match.start() - 80) : match.end() + 80]
+            level = _DBS_LEVEL.search(window)
+            found = level.group(1).lower() if level else "standard"
+            if dbs is None or ("basic", "standard", "enhanced").index(found) > (
+                "basic",
+                "standard",
+                "enhanced",
+            ).index(dbs):
+                dbs = found
     english = maths = None
     for match in _ENGLISH.finditer(joined):
         english = _max_level(english, _level_near(_line_at(joined, match.start()), _ENGLISH))
     for match in _MATHS.finditer(joined):
         maths = _max_level(maths, _level_near(_line_at(joined, match.start()), _MATHS))
     registration: str | None = None
-    for segment in joined.split("\n"):
+    for segment in segments:
         if not any(key in segment for key in _REG_KEYS):
             continue
         if entry_level_role and not _REG_STRONG.search(segment):
@@ -198,11 +252,10 @@ def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
         if registration:
             break
     experience = False
-    if not _EXP_NEGATIVE.search(plain):
-        for match in _EXPERIENCE.finditer(joined):
-            if _EXP_POSITIVE.search(_line_at(joined, match.start())):
-                experience = True
-                break
+    for match in _EXPERIENCE.finditer(joined):
+        if _EXP_POSITIVE.search(_line_at(joined, match.start())):
+            experience = not _EXP_NEGATIVE.search(plain)
+            break
     return Requirements(
         driving_licence=driving,
         licence_category=category,

@@ -43,7 +43,20 @@ _BLOCK = frozenset(
     }
 )
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[&+#]")
-_BOUNDARY = re.compile(r"\n|\r|[.;!?](?=\s)|\u2022|\u00b7|\s[-*]\s|:\s*$", re.MULTILINE)
+# Segment boundaries. The same matches as
+# ``\n|\r|[.;!?](?=\s)|\u2022|\u00b7|\s[-*]\s|:\s*$`` (MULTILINE), written to start with a
+# character set so the regex engine jumps between candidate characters instead of trying the
+# alternation at every position (``tests/taxonomy/test_fast_paths.py`` compares the two).
+BOUNDARY_SOURCE = r"\n|\r|[.;!?](?=\s)|\u2022|\u00b7|\s[-*]\s|:\s*$"
+_BOUNDARY = re.compile(
+    r"[\n\r\u2022\u00b7.;!?:\s]"
+    r"(?:(?<=[\n\r\u2022\u00b7])|(?<=[.;!?])(?=\s)|(?<=\s)[-*]\s|(?<=:)\s*$)",
+    re.MULTILINE,
+)
+# characters whose lower case is an ASCII letter (U+0130 -> "i", KELVIN SIGN -> "k"); they
+# are not token characters in the original, so they must not become letters when matching
+_LOWER_IS_ASCII_LETTER = re.compile("[\u0130\u212a]")
+_BLANK_LOWER_IS_ASCII_LETTER = str.maketrans({"\u0130": " ", "\u212a": " "})
 
 
 def _tag_blank(match: re.Match[str]) -> str:
@@ -104,45 +117,62 @@ class Token:
 
 @dataclass(frozen=True)
 class TextView:
-    """The plain view of an advert, its tokens and its segment (line/sentence) starts."""
+    """The plain view of an advert and its segment (line/sentence) starts.
+
+    ``match_text`` is ``lower`` with the two characters whose lower case is an ASCII letter
+    (U+0130, U+212A; not token characters in ``plain``) blanked, so tokens of ``match_text``
+    are exactly the lower-cased tokens of ``plain``, at the same offsets. ``tokens`` (every
+    token with its segment) is built on first use; the matcher does not need it.
+    """
 
     original: str
     plain: str
     lower: str
-    tokens: tuple[Token, ...]
     segment_starts: tuple[int, ...]
+    match_text: str
 
     def segment_of(self, offset: int) -> int:
         """Index of the segment holding ``offset``."""
         return bisect.bisect_right(self.segment_starts, offset) - 1
 
+    def segment_bounds(self, index: int) -> tuple[int, int]:
+        """``(start, end)`` offsets of one segment."""
+        starts = self.segment_starts
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.plain)
+        return starts[index], end
+
     def segment_text(self, index: int) -> str:
         """The plain text of one segment."""
-        start = self.segment_starts[index]
-        end = (
-            self.segment_starts[index + 1]
-            if index + 1 < len(self.segment_starts)
-            else len(self.plain)
-        )
+        start, end = self.segment_bounds(index)
         return self.plain[start:end]
+
+    @functools.cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        """Every token with its normalised form, offsets, segment and case."""
+        starts = self.segment_starts
+        n_starts = len(starts)
+        segment = 0
+        tokens: list[Token] = []
+        for match in _TOKEN.finditer(self.plain):
+            start = match.start()
+            while segment + 1 < n_starts and starts[segment + 1] <= start:
+                segment += 1
+            raw = match.group()
+            tokens.append(Token(normalise_token(raw), start, match.end(), segment, raw.isupper()))
+        return tuple(tokens)
 
 
 def build_view(text: str) -> TextView:
-    """Tokenise and segment ``text`` (HTML, escaped HTML or plain)."""
-    plain = plain_view(text)
+    """Segment ``text`` (HTML, escaped HTML or plain); tokens are found on demand."""
+    plain = plain_view(text) if ("<" in text or "&" in text) else text
     starts = [0]
+    # match ends are increasing and positive: every boundary is at least one character
     starts.extend(m.end() for m in _BOUNDARY.finditer(plain))
-    starts = sorted(set(starts))
-    tokens: list[Token] = []
-    segment = 0
-    n_starts = len(starts)
-    for match in _TOKEN.finditer(plain):
-        start = match.start()
-        while segment + 1 < n_starts and starts[segment + 1] <= start:
-            segment += 1
-        raw = match.group()
-        tokens.append(Token(normalise_token(raw), start, match.end(), segment, raw.isupper()))
-    return TextView(text, plain, same_length_lower(plain), tuple(tokens), tuple(starts))
+    lower = same_length_lower(plain)
+    match_text = lower
+    if _LOWER_IS_ASCII_LETTER.search(plain):
+        match_text = same_length_lower(plain.translate(_BLANK_LOWER_IS_ASCII_LETTER))
+    return TextView(text, plain, lower, tuple(starts), match_text)
 
 
 def same_length_lower(text: str) -> str:

@@ -96,6 +96,9 @@ def test_security_vetting_counts_as_a_check() -> None:
         ),
         ("We welcome newly qualified and experienced nurses. Experience is essential.", False),
         ("You will support less experienced staff and students.", False),
+        ("Person specification\n- Experienced registered general nurse (RGN)\n", True),
+        ("Having gained experience within an administrative role, you will type.", True),
+        ("Patients have the best possible experience during their stay.", False),
     ],
 )
 def test_experience_essential(text: str, expected: bool) -> None:
