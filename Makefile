@@ -62,5 +62,15 @@ eval: install
 bench: install
 	$(BIN)/python -m bench.run_all
 
+# schemathesis over every operation and role with many more examples, fresh seeds each run
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	ROUTEWAY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ROUTEWAY_FUZZ_RANDOM=1 \
+	  $(BIN)/pytest -q -s -p no:cacheprovider tests/reliability/test_schemathesis.py
+
+# steady mixed load on embedded mode over loopback (ROUTEWAY_LOAD_SECONDS, ROUTEWAY_LOAD_RATE)
+load: install
+	$(BIN)/python -m bench.load
+
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,16 @@ What it does, in one process:
 5. on a subsample, runs the baselines: a numpy scan of every vacancy (no spatial
    prefilter), scikit-learn ``NearestNeighbors`` brute-force radius search plus the same
    scoring, and a straight Python loop (``engine/reference.py``), one thread each; each
-   checks that it ranks the same top 20 as the index.
+   checks that it ranks the same top 20 as the index;
+6. through HTTP (``--http N`` requests; 0 skips it): starts the embedded gateway under
+   uvicorn in a subprocess on a loopback port, which builds the same England-scale index
+   with every date moved to today and swaps it into the matching service, then POSTs
+   ``/v1/match`` (limit 20, training routes) with a ``jobseeker_app`` key over one keep-alive
+   httpx connection, one request at a time. Each body is a sampled jobseeker with the
+   nearest postcode sector as postcode; in turn with each request, this process answers the
+   same body in process (``match_service.to_profile`` + ``match_service.match``, the
+   response model included) on its own index at the data's own "today", which is the same
+   computation, so the difference is what HTTP, the gateway and the JSON add.
 
 Operations compared with each other are timed input by input, in turn (``interleaved``), so
 that a burst of load on the shared machine does not favour one of them.
@@ -27,31 +36,41 @@ docs/BENCHMARKS.md. Run: ``.venv/bin/python -m bench.bench_matching --write``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import platform
 import random
 import re
+import subprocess
 import sys
+import tempfile
+import threading
 import time
+import traceback
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Final
 
+import httpx
 import numpy as np
 import numpy.typing as npt
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from bench.generate_england import EnglandData, ensure
+from bench.bench_gateway import Server, _free_port, _make_key, _wait_until_up
+from bench.bench_shortlist import courses_today, vacancies_today
+from bench.generate_england import SECTORS_CSV, EnglandData, ensure
 from services.common.geo import EARTH_RADIUS_KM, haversine_km_many
+from services.matching import match_service
 from services.matching.engine import MatchIndex, Profile, VacancyDoc
 from services.matching.engine.reference import scan_match
 from services.matching.engine.unlock import what_would_change
+from services.matching.schemas import MatchRequest
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 BENCHMARKS_MD: Final = ROOT / "docs" / "BENCHMARKS.md"
@@ -71,11 +90,16 @@ class Timing:
     cpu_p50: float
     cpu_p99: float
     wall_mean: float
+    cpu_measured: bool = True  # False when the work ran in another process
 
     def row(self) -> str:
+        cpu = (
+            f"{self.cpu_p50:.2f} | {self.cpu_p99:.2f}"
+            if self.cpu_measured
+            else "(server process) | (server process)"
+        )
         return (
-            f"| {self.name} | {self.count:,} | {self.wall_p50:.2f} | {self.wall_p99:.2f} | "
-            f"{self.cpu_p50:.2f} | {self.cpu_p99:.2f} |"
+            f"| {self.name} | {self.count:,} | {self.wall_p50:.2f} | {self.wall_p99:.2f} | {cpu} |"
         )
 
 
@@ -194,6 +218,172 @@ def engine_top(index: MatchIndex, profile: Profile, today: date) -> list[str]:
     return [item.vacancy_id for item in result.items]
 
 
+# --- through HTTP -------------------------------------------------------------------------
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Subprocess entry point: the embedded gateway on ``--serve`` with the England index.
+
+    The index is built with every date moved to today (the service matches on the real
+    today) and swapped into the matching service once its own (empty) build is done; then
+    ``--ready-file`` is written. Settings come from the environment (see ``http_server``).
+    """
+    import uvicorn
+
+    from gateway.app import create_app
+    from services.common.settings import Settings
+
+    data = ensure(args.data_seed, args.scale)
+    delta = date.today() - data.today
+    index = MatchIndex()
+    index.build(vacancies_today(data, delta), courses_today(data, delta))
+    del data
+    gc.collect()
+    app = create_app(Settings())
+
+    def install() -> None:
+        try:
+            swap()
+        except BaseException:  # the client waits for the ready file: fail loudly instead
+            traceback.print_exc()
+            os._exit(1)
+
+    def swap() -> None:
+        while True:
+            matching = getattr(app.state, "embedded_apps", {}).get("matching")
+            keeper = getattr(getattr(matching, "state", None), "index_keeper", None)
+            if keeper is not None and keeper.ready.is_set():
+                break
+            time.sleep(0.1)
+        with keeper.lock:
+            keeper.index = index
+        Path(args.ready_file).write_text("ready", encoding="ascii")
+
+    threading.Thread(target=install, daemon=True).start()
+    uvicorn.run(app, host="127.0.0.1", port=args.serve, log_config=None, access_log=False)
+
+
+@contextlib.contextmanager
+def http_server(args: argparse.Namespace, folder: Path) -> Iterator[tuple[Server, str]]:
+    """Start ``serve`` in a subprocess; yield it and a ``jobseeker_app`` key; stop it after."""
+    env = {
+        **os.environ,
+        "ROUTEWAY_DATA_DIR": str(folder),
+        "ROUTEWAY_DEMO_DATA": "0",
+        "ROUTEWAY_RATE_LIMIT_PER_MINUTE": "100000000",
+        "ROUTEWAY_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    for name in list(env):
+        if name.startswith("ROUTEWAY_SERVICES__") or name == "ROUTEWAY_REDIS_URL":
+            del env[name]
+    key = _make_key(folder, "jobseeker_app")
+    port = _free_port()
+    ready = folder / "index.ready"
+    log = folder / "server.log"
+    command = [
+        sys.executable, "-m", "bench.bench_matching", "--serve", str(port),
+        "--ready-file", str(ready), "--data-seed", str(args.data_seed), "--scale", str(args.scale),
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server("gateway", f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_until_up(server, timeout_s=600)
+        deadline = time.monotonic() + 600
+        while not ready.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the server did not load the index:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield server, key
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def nearest_sectors(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> list[str]:
+    """The postcode sector (``AL1 1``) whose centroid is nearest each point."""
+    names: list[str] = []
+    points: list[tuple[float, float]] = []
+    with SECTORS_CSV.open(encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            sector, s_lat, s_lon, *_ = line.rstrip("\n").split(",")
+            names.append(sector)
+            points.append((float(s_lat), float(s_lon)))
+    model = NearestNeighbors(n_neighbors=1, metric="haversine").fit(np.radians(points))
+    _, found = model.kneighbors(np.radians(np.column_stack((lat, lon))))
+    return [names[int(i)] for i in found[:, 0]]
+
+
+def match_body(profile: Profile, postcode: str, delta: timedelta) -> dict[str, object]:
+    """The ``POST /v1/match`` body for a generated jobseeker, dates moved by ``delta``."""
+    available = profile.available_from
+    return {
+        "skills": list(profile.skills),
+        "english_level": profile.english_level,
+        "maths_level": profile.maths_level,
+        "driving_licence": profile.driving_licence,
+        "postcode": postcode,
+        "max_travel_km": profile.max_travel_km,
+        "hours_per_week": profile.hours_per_week,
+        "patterns": list(profile.patterns),
+        "available_from": None if available is None else (available + delta).isoformat(),
+        "age": profile.age,
+        "limit": LIMIT,
+    }
+
+
+def in_process_answer(index: MatchIndex, body: dict[str, object], today: date) -> object:
+    """What the service does for one body, in this process, on the data's own "today"."""
+    request = MatchRequest.model_validate(body)
+    return match_service.match(index, request, match_service.to_profile(request), today=today)
+
+
+def run_http(
+    args: argparse.Namespace, index: MatchIndex, profiles: Sequence[Profile], today: date
+) -> tuple[list[Timing], int]:
+    """Time ``POST /v1/match`` over loopback HTTP and the same bodies in process, in turn."""
+    delta = date.today() - today
+    sectors = nearest_sectors(
+        np.asarray([p.lat for p in profiles]), np.asarray([p.lon for p in profiles])
+    )
+    shifted = [match_body(p, s, delta) for p, s in zip(profiles, sectors, strict=True)]
+    unshifted = [match_body(p, s, timedelta(0)) for p, s in zip(profiles, sectors, strict=True)]
+    failed = 0
+    with (
+        tempfile.TemporaryDirectory(prefix="routeway-bench-matching-") as tmp,
+        http_server(args, Path(tmp)) as (server, key),
+        httpx.Client(
+            base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=30.0
+        ) as client,
+    ):
+
+        def post(body: dict[str, object]) -> None:
+            nonlocal failed
+            response = client.post("/v1/match", json=body)
+            failed += response.status_code != 200
+
+        warm = min(args.warmup, len(shifted))
+        for body in shifted[:warm]:
+            post(body)
+        failed = 0
+        timings = interleaved(
+            [
+                "POST /v1/match through HTTP (loopback, embedded gateway)",
+                "the same bodies in process (to_profile + match + response model)",
+            ],
+            [
+                [partial(post, b), partial(in_process_answer, index, u, today)]
+                for b, u in zip(shifted[warm:], unshifted[warm:], strict=True)
+            ],
+        )
+    return timings, failed
+
+
 def run(args: argparse.Namespace) -> str:
     rng = random.Random(args.seed)
     started = time.perf_counter()
@@ -257,8 +447,19 @@ def run(args: argparse.Namespace) -> str:
                 gaps.append((profile, essential, index.vacancies.requirement_strings(row)))
     rng.shuffle(gaps)
     gaps = gaps[: args.routes]
+
+    def plan_fresh(gap: tuple[Profile, list[str], list[str]]) -> object:
+        index.route_cache.clear()
+        return index.route(gap[0], gap[1], gap[2], today=today)
+
     route_timing = timed(
-        "plan one route (MatchIndex.route, from a fresh profile)",
+        "plan one route (MatchIndex.route, fresh profile, route cache emptied)",
+        [partial(plan_fresh, g) for g in gaps],
+    )
+    for g in gaps:
+        index.route(g[0], g[1], g[2], today=today)
+    cached_timing = timed(
+        "the same routes again (MatchIndex.route, from the route cache)",
         [partial(index.route, g[0], g[1], g[2], today=today) for g in gaps],
     )
     steps = [len(index.route(g[0], g[1], g[2], today=today).steps) for g in gaps[:200]]
@@ -302,6 +503,24 @@ def run(args: argparse.Namespace) -> str:
         for p in python_sample
     )
 
+    http_rows: list[str] = []
+    http_note = "not run (`--http 0`)"
+    if args.http:
+        print("through HTTP: starting the server (it builds its own index)", file=sys.stderr)
+        http_timings, failed = run_http(args, index, profiles[: args.http + args.warmup], today)
+        http, served, _ = http_timings
+        http = replace(http, cpu_measured=False)
+        http_added = replace(
+            http_timings[2],
+            name="what HTTP and the gateway add (the difference)",
+            cpu_measured=False,
+        )
+        http_rows = [http.row(), served.row(), http_added.row()]
+        http_note = (
+            f"p99 {http.wall_p99:.1f} ms wall (p50 {http.wall_p50:.1f} ms): "
+            f"{verdict(http.wall_p99, 50)}; {failed} non-200 answers"
+        )
+
     def ratio(base: Timing, engine: Timing) -> str:
         return (
             f"{base.wall_p50 / engine.wall_p50:,.1f}x p50, {base.wall_p99 / engine.wall_p99:,.1f}x "
@@ -334,12 +553,14 @@ def run(args: argparse.Namespace) -> str:
         match_core.row(),
         routes_added.row(),
         route_timing.row(),
+        cached_timing.row(),
         unlock_timing.row(),
         engine_sample.row(),
         numpy_timing.row(),
         sklearn_timing.row(),
         engine_python.row(),
         python_timing.row(),
+        *http_rows,
         "",
         f"Per match on average: {in_range:,.0f} open vacancies within the travel limit, "
         f"{ready_now:,.1f} ready now, {after:,.0f} after training; {routes_per_match:.1f} of the 20 "
@@ -351,15 +572,20 @@ def run(args: argparse.Namespace) -> str:
         f"| scikit-learn `NearestNeighbors` brute force + same scoring | {ratio(sklearn_timing, engine_sample)} | {agree_sklearn}/{len(sample)} |",
         f"| straight Python loop (`engine/reference.py`) | {ratio(python_timing, engine_python)} | {agree_python}/{len(python_sample)} |",
         "",
-        "Targets on this machine: match p99 at most 20 ms in process, index memory at most 1 GB.",
+        "Targets on this machine: match p99 at most 20 ms in process and 50 ms through HTTP, "
+        "index memory at most 1 GB.",
         "",
         f"* match without routes (the index: prefilter, scores, gates, top 20): p99 "
         f"{match_core.wall_p99:.1f} ms wall, {match_core.cpu_p99:.1f} ms CPU: "
         f"{verdict(match_core.wall_p99, 20)} (wall), {verdict(match_core.cpu_p99, 20)} (CPU).",
         f"* match with a training route on every after-training result: p99 "
-        f"{match_full.wall_p99:.1f} ms wall, {match_full.cpu_p99:.1f} ms CPU: "
+        f"{match_full.wall_p99:.1f} ms wall, {match_full.cpu_p99:.1f} ms CPU (every match is "
+        "for a different jobseeker, so routes come from the planner, not the route cache): "
         f"{verdict(match_full.wall_p99, 20)} (wall), {verdict(match_full.cpu_p99, 20)} (CPU); "
         f"p50 {match_full.wall_p50:.1f} ms wall, {match_full.cpu_p50:.1f} ms CPU.",
+        f"* `POST /v1/match` through HTTP (limit 20, training routes; loopback, embedded "
+        f"gateway with a `jobseeker_app` key, one request at a time): "
+        f"{http_note}.",
         f"* memory: {estimate / mib:,.0f} MiB by the index's own count, "
         f"{(rss_after - rss_before) / mib:,.0f} MiB more resident after the build: "
         f"{verdict(max(estimate, rss_after - rss_before) / mib, 1024)}.",
@@ -394,8 +620,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--unlock", type=int, default=100)
     parser.add_argument("--baseline", type=int, default=200)
     parser.add_argument("--python-baseline", type=int, default=5)
+    parser.add_argument("--http", type=int, default=1000, help="requests through HTTP (0: none)")
+    parser.add_argument("--warmup", type=int, default=50, help="untimed HTTP requests first")
     parser.add_argument("--write", action="store_true", help="update docs/BENCHMARKS.md")
+    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--ready-file", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve:
+        serve(args)
+        return
     text = run(args)
     print(text)
     if args.write:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,7 +13,7 @@ from gateway import audit, keys
 from gateway.auth import AccessDep
 from gateway.schemas import AuditEventPublic, KeyCreate, KeyIssued, KeyPublic
 from services.common.db import unit_of_work
-from services.common.errors import InvalidInput
+from services.common.errors import InvalidInput, ValidationFailed
 from services.common.pagination import Page, PageParams, decode_cursor, encode_cursor, page_params
 
 router = APIRouter(prefix="/v1", tags=["admin"])
@@ -28,6 +28,28 @@ GatewaySession = Annotated[Session, Depends(_session)]
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
+def _position(cursor: str | None, secret: str) -> int | None:
+    """The whole number inside one of this module's cursors (a cursor signed for another
+    list holds something else: 400)."""
+    if cursor is None:
+        return None
+    value = decode_cursor(cursor, secret, 1)[0]
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidInput("The cursor is not valid: use `next_cursor` from a previous page.")
+    return value
+
+
+def _as_utc(value: datetime) -> datetime:
+    """``value`` in UTC; 422 when that falls outside the years a datetime can hold."""
+    try:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:
+        raise ValidationFailed(
+            "since is out of range.",
+            [{"field": "query.since", "message": "out of range", "type": "value_error"}],
+        ) from None
+
+
 @router.get("/keys", response_model=Page[KeyPublic])
 def list_keys(
     request: Request, _access: AccessDep, session: GatewaySession, page: PageDep
@@ -35,9 +57,7 @@ def list_keys(
     """List API keys, newest first (never their secrets)."""
     secret = request.app.state.settings.secret_key
     rows = keys.list_keys(session)
-    start = int(decode_cursor(page.cursor, secret, 1)[0]) if page.cursor else 0
-    if start < 0:
-        raise InvalidInput("The cursor is not valid.")
+    start = _position(page.cursor, secret) or 0
     chunk = rows[start : start + page.limit]
     more = start + page.limit < len(rows)
     return Page(
@@ -84,9 +104,9 @@ def list_audit(
 ) -> Page[AuditEventPublic]:
     """The audit log, oldest first, filtered by action, key or time."""
     secret = request.app.state.settings.secret_key
-    after_id = int(decode_cursor(page.cursor, secret, 1)[0]) if page.cursor else None
-    if after_id is not None and after_id < 0:
-        raise InvalidInput("The cursor is not valid.")
+    after_id = _position(page.cursor, secret)
+    if since is not None:
+        since = _as_utc(since)
     rows = audit.list_events(
         session, limit=page.limit, after_id=after_id, action=action, key_id=key_id, since=since
     )

@@ -6,11 +6,15 @@ each through ``httpx.ASGITransport``. Distributed: the same ``ServiceClient`` ge
 service's base URL, or several comma-separated ones for a replicated service (round-robin with
 failover, a circuit breaker per replica; ``gateway.proxy``). Nothing else differs.
 
-``/readyz`` is 503 when the gateway cannot serve: its database, a service, or Redis while an
-embedded service needs it for events. The rate limiter alone never makes it 503: with Redis
-gone it keeps serving on a local limiter and reports ``"rate_limiter": "degraded: local
-fallback"`` (and in fully distributed mode, where the gateway uses Redis only for rate limits,
-an unreachable Redis is reported but keeps the gateway ready).
+``/readyz`` answers whether *this gateway process* can serve: ``503`` (``"status":
+"unavailable"``) when its own database is down (every request checks a key there) or, in
+embedded mode, when an in-process service or the Redis it publishes events through is down.
+Everything shared by every gateway replica is reported but keeps it ready (``200``,
+``"status": "degraded"``): a service with no replica answering (clients get a 503 problem
+naming it), one replica of several down, a service whose events are paused because Redis is
+away, and the rate limiter on its local fallback. As a Kubernetes readiness probe it
+therefore takes a gateway pod out only for a fault of that pod, never every pod at once for
+a downstream outage.
 """
 
 from __future__ import annotations
@@ -87,6 +91,31 @@ async def _service_clients(
             await stack.enter_async_context(client)
             clients[name] = ServiceClient(name, client, others=others)
         yield clients
+
+
+async def _service_state(service: ServiceClient) -> str:
+    """``ok``, ``degraded: ...`` or ``unavailable``, from each replica's own ``/readyz``.
+
+    A replica is ready when it answers 200; one of several down is ``degraded: 1 of 2
+    replicas ready``; all ready but reporting a dependency down (Redis: events paused) is
+    ``degraded: redis``.
+    """
+    answers: list[bool] = []
+    impaired: set[str] = set()
+    for replica in service.replicas:
+        try:
+            response = await replica.client.get("/readyz", timeout=3.0)
+        except httpx.HTTPError:
+            answers.append(False)
+            continue
+        answers.append(response.status_code == 200)
+        with contextlib.suppress(ValueError, AttributeError):
+            checks = response.json().get("checks") or {}
+            impaired.update(k for k, v in checks.items() if v != "ok")
+    state = replicas_state(answers)
+    if state == "ok" and impaired:
+        return "degraded: " + ", ".join(sorted(impaired))
+    return state
 
 
 async def _service_openapi(app: FastAPI) -> list[dict[str, Any]]:
@@ -166,29 +195,22 @@ def create_app(settings: Settings) -> FastAPI:
         """The gateway process is alive."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"], summary="Readiness: the gateway and every service answer.")
+    @app.get("/readyz", tags=["health"], summary="Readiness: this gateway can serve.")
     async def readyz(request: Request) -> JSONResponse:
-        """Every dependency and every service answers (503 naming what does not)."""
+        """503 when this process cannot serve; 200 ``degraded`` naming what is impaired."""
         _, checks = await readiness(request.app)
-        required = ["database"]
-        if request.app.state.embedded_apps and "redis" in checks:
-            required.append("redis")  # embedded services publish their events through it
-        ok = all(checks[name] == "ok" for name in required)
+        embedded = request.app.state.embedded_apps
+        ok = checks["database"] == "ok"
+        if embedded and "redis" in checks:
+            ok = ok and checks["redis"] == "ok"  # embedded services publish events through it
         checks["rate_limiter"] = await request.app.state.rate_limiter.health()
         for name, service in request.app.state.services.items():
-            answers = []
-            for replica in service.replicas:
-                try:
-                    response = await replica.client.get("/readyz", timeout=3.0)
-                    answers.append(response.status_code == 200)
-                except httpx.HTTPError:
-                    answers.append(False)
-            checks[name] = replicas_state(answers)  # one replica of several down: degraded
-            ok = ok and checks[name] != "unavailable"
-        return JSONResponse(
-            {"status": "ok" if ok else "unavailable", "checks": checks},
-            status_code=200 if ok else 503,
-        )
+            checks[name] = await _service_state(service)
+            if name in embedded:  # in this process: its failure is this process's
+                ok = ok and checks[name] != "unavailable"
+        impaired = any(value != "ok" for value in checks.values())
+        status = "unavailable" if not ok else "degraded" if impaired else "ok"
+        return JSONResponse({"status": status, "checks": checks}, status_code=200 if ok else 503)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> JSONResponse:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from asgi_correlation_id import correlation_id
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,11 +16,29 @@ from gateway.models import AuditEvent
 from gateway.policy import Rule
 from services.common.auth import Caller
 
+ERASURE_ACTION = "jobseeker.erase"
+ERASED = "[erased]"
 
-def record(engine: Engine, event: AuditEvent) -> None:
-    """Append one audit row in its own transaction."""
+
+def record(engine: Engine, event: AuditEvent, *, erased_id: str | None = None) -> None:
+    """Append one audit row in its own transaction.
+
+    For a successful erasure (``erased_id``), the same transaction puts ``[erased]`` in place of
+    the id in every earlier row's path: the rows stay (who read a jobseeker's record, when),
+    the person's id stays only in the erasure's own row.
+    """
     with Session(engine) as session:
         session.add(event)
+        session.flush()
+        if erased_id:
+            session.execute(
+                update(AuditEvent)
+                .where(
+                    col(AuditEvent.id) != event.id,
+                    col(AuditEvent.path).contains(erased_id, autoescape=True),
+                )
+                .values(path=func.replace(col(AuditEvent.path), erased_id, ERASED))
+            )
         session.commit()
 
 
@@ -83,4 +102,8 @@ class AuditMiddleware:
             status=status,
             request_id=request_id,
         )
-        await asyncio.to_thread(record, scope["app"].state.engine, event)
+        erased_id = None
+        if event.action == ERASURE_ACTION and status == 200:
+            match = rule.regex.match(str(scope.get("path", "")))
+            erased_id = match.group("jobseeker_id") if match else None
+        await asyncio.to_thread(record, scope["app"].state.engine, event, erased_id=erased_id)

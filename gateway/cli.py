@@ -30,9 +30,11 @@ app = typer.Typer(help="Routeway: routes into NHS and social-care work.", no_arg
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Stream a feed file through the ingest code.", no_args_is_help=True)
 pull_app = typer.Typer(help="Pull a remote feed and ingest it.", no_args_is_help=True)
+reenrich_app = typer.Typer(help="Enrich stored records again.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(pull_app, name="pull")
+app.add_typer(reenrich_app, name="reenrich")
 
 err = Console(stderr=True)
 DEMO_LABEL = "demo"
@@ -271,6 +273,33 @@ def ingest_courses(
 ) -> None:
     """Stream a course feed file through the same ingest code as the API, with progress."""
     _ingest_file_into("training", file, source, format, mode)
+
+
+@reenrich_app.command("vacancies")
+def reenrich_vacancies(
+    source: Annotated[str | None, typer.Option(help="Only this source's vacancies.")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Vacancies per transaction.")] = 500,
+) -> None:
+    """Run enrichment again on stored vacancies (after a taxonomy change), with progress."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from services.vacancies.reenrich import count_vacancies
+    from services.vacancies.reenrich import reenrich_vacancies as reenrich
+
+    engine = _engine_for("vacancies")
+    try:
+        columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err) as progress:
+            task = progress.add_task("vacancies", total=count_vacancies(engine, source))
+            counts = reenrich(
+                engine,
+                source=source,
+                batch_size=batch_size,
+                on_batch=lambda done: progress.update(task, completed=done.seen),
+            )
+    finally:
+        engine.dispose()
+    Console().print(f"{counts.seen} vacancies enriched again; {counts.changed} changed")
 
 
 @pull_app.command("vacancies")

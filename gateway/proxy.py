@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.parse
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -282,7 +283,8 @@ async def forward(
         content = await request.body() if buffer else request.stream()
     upstream = await service.send(
         request.method,
-        request.url.path,
+        # re-encoded: a decoded path may hold characters (controls, spaces) no URL may carry
+        urllib.parse.quote(request.url.path, safe="/:@!$&'()*+,;=~"),
         params=[(k, v) for k, v in request.query_params.multi_items()],
         headers=headers,
         content=content,

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Final
 
+import orjson
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -37,6 +38,18 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+_JSON_OPTIONS: Final = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
+def json_serializer(value: Any) -> str:
+    """JSON columns written with orjson: several times faster than ``json.dumps`` at ingest rates.
+
+    Integer keys become strings and numpy scalars numbers, as with ``json.dumps``; NaN and
+    infinities become ``null`` (valid JSON, which PostgreSQL requires).
+    """
+    return orjson.dumps(value, option=_JSON_OPTIONS).decode()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -50,7 +63,12 @@ def create_service_engine(settings: Settings, service: ServiceName) -> Engine:
     """An engine bound to ``service``'s own file or schema (the schema is created if absent)."""
     url = database_url_for(settings, service)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=json_serializer,
+            json_deserializer=orjson.loads,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     schema = f"routeway_{service}"
@@ -61,6 +79,8 @@ def create_service_engine(settings: Settings, service: ServiceName) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        json_serializer=json_serializer,
+        json_deserializer=orjson.loads,
         pool_size=10,
         max_overflow=10,
         connect_args={"options": f"-csearch_path={schema}"},

@@ -44,7 +44,9 @@ def get_bus(request: Request) -> EventBus:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit (and wake the relay) before the response is sent, so a client that
+# got a 2xx can read its write on any replica; FastAPI's default ends it after the response.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 BusDep = Annotated[EventBus, Depends(get_bus)]
 PageDep = Annotated[PageParams, Depends(page_params)]

@@ -32,6 +32,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.common.logging import logged_path
+
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://routeway.example/problems/"
 
@@ -155,7 +157,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 async def _on_routeway_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RoutewayError)
     if exc.status >= 500 and not isinstance(exc, UpstreamUnavailable):
-        log.error("internal_error", error=repr(exc), path=request.url.path)
+        log.error("internal_error", error=repr(exc), path=logged_path(request.scope))
         return problem(
             500,
             slug="internal-error",
@@ -220,7 +222,7 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
+    log.exception("unhandled_error", path=logged_path(request.scope), error_type=type(exc).__name__)
     return problem(
         500,
         slug="internal-error",

@@ -9,11 +9,15 @@ Both give the same semantics, checked by one contract test suite run against eac
   streams are bounded (``maxlen``, approximate on Redis) — the documented retention.
 * ``read_group`` delivers each event once per consumer group (at-least-once: an event stays
   pending in the group until ``ack``; ``claim_stale`` hands events a dead consumer left
-  pending to a live one).
-* ``read_after`` reads without a group from a position: a replica that rebuilt from a
-  snapshot tails from the stream position it recorded with the snapshot.
+  pending to a live one). A group per replica gives fan-out: every replica sees every event.
+* ``move_group`` sets where a group reads next (``XGROUP SETID``): a replica that rebuilt from
+  a snapshot moves its group to the stream position it recorded with the snapshot.
+* ``read_after`` reads without a group from a position (tools and tests).
+* A group that vanished (Redis restarted without its data) raises :class:`GroupMissing`, so
+  the consumer rebuilds from the source of truth instead of silently missing events.
 
-Consumers must be idempotent: every event carries a unique ``id`` to dedupe on.
+Consumers must be idempotent: every event carries a unique ``id`` and a stream position;
+:func:`consume` acks only after the handler applied an event.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ import structlog
 log = structlog.get_logger("routeway.events")
 
 DEFAULT_MAXLEN = 1_000_000
+
+
+class GroupMissing(LookupError):
+    """The consumer group (or its stream) is gone: Redis lost its data, or the group was dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,10 @@ class EventBus(Protocol):
         self, stream: str, group: str, consumer: str, *, count: int = 100, block_ms: int = 1000
     ) -> list[Delivery]: ...
 
+    async def move_group(self, stream: str, group: str, position: str) -> None: ...
+
+    async def drop_group(self, stream: str, group: str) -> None: ...
+
     async def ack(self, stream: str, group: str, positions: Sequence[str]) -> None: ...
 
     async def claim_stale(
@@ -106,7 +118,8 @@ class EventBus(Protocol):
     async def close(self) -> None: ...
 
 
-def _parse_position(position: str) -> tuple[int, int]:
+def parse_position(position: str) -> tuple[int, int]:
+    """``"<ms>-<seq>"`` as a comparable pair (``"0"`` and ``""`` are the start)."""
     if position in ("0", "0-0", ""):
         return (0, 0)
     ms, _, seq = position.partition("-")
@@ -140,9 +153,9 @@ class InProcessBus:
         return self._streams.setdefault(name, _Stream())
 
     def _index_after(self, stream: _Stream, position: str) -> int:
-        key = _parse_position(position)
+        key = parse_position(position)
         for i, (pos, _) in enumerate(stream.entries):
-            if _parse_position(pos) > key:
+            if parse_position(pos) > key:
                 return stream.first_index + i
         return stream.first_index + len(stream.entries)
 
@@ -183,12 +196,25 @@ class InProcessBus:
             except TimeoutError:
                 return
 
+    async def move_group(self, stream: str, group: str, position: str) -> None:
+        s = self._stream(stream)
+        g = s.groups.get(group)
+        if g is None:
+            raise GroupMissing(f"no consumer group {group!r} on stream {stream!r}")
+        index = (
+            s.first_index + len(s.entries) if position == "$" else self._index_after(s, position)
+        )
+        g.next_index = max(index, s.first_index)
+
+    async def drop_group(self, stream: str, group: str) -> None:
+        self._stream(stream).groups.pop(group, None)
+
     async def read_group(
         self, stream: str, group: str, consumer: str, *, count: int = 100, block_ms: int = 1000
     ) -> list[Delivery]:
         s = self._stream(stream)
         if group not in s.groups:
-            raise LookupError(f"no consumer group {group!r} on stream {stream!r}")
+            raise GroupMissing(f"no consumer group {group!r} on stream {stream!r}")
         g = s.groups[group]
         g.next_index = max(g.next_index, s.first_index)
         await self._wait(block_ms, lambda: g.next_index < s.first_index + len(s.entries))
@@ -214,12 +240,12 @@ class InProcessBus:
         s = self._stream(stream)
         g = s.groups.get(group)
         if g is None:
-            return []
+            raise GroupMissing(f"no consumer group {group!r} on stream {stream!r}")
         now = time.monotonic()
         events = dict(s.entries)
         out: list[Delivery] = []
         for position, (_owner, since) in sorted(
-            g.pending.items(), key=lambda kv: _parse_position(kv[0])
+            g.pending.items(), key=lambda kv: parse_position(kv[0])
         ):
             if len(out) >= count:
                 break
@@ -247,6 +273,11 @@ class InProcessBus:
 
     async def close(self) -> None:
         return None
+
+
+def _missing(exc: Exception) -> Exception:
+    """``NOGROUP`` as :class:`GroupMissing`; any other Redis error as it is."""
+    return GroupMissing(str(exc)) if "NOGROUP" in str(exc) else exc
 
 
 class RedisStreamsBus:
@@ -287,12 +318,34 @@ class RedisStreamsBus:
             if "BUSYGROUP" not in str(exc):
                 raise
 
+    async def move_group(self, stream: str, group: str, position: str) -> None:
+        from redis.exceptions import ResponseError
+
+        try:
+            await self._redis.xgroup_setid(self._key(stream), group, id=position)
+        except ResponseError as exc:
+            raise _missing(exc) from exc
+
+    async def drop_group(self, stream: str, group: str) -> None:
+        from redis.exceptions import ResponseError
+
+        try:
+            await self._redis.xgroup_destroy(self._key(stream), group)
+        except ResponseError as exc:
+            if "key to exist" not in str(exc):  # no stream, so no group: nothing to drop
+                raise
+
     async def read_group(
         self, stream: str, group: str, consumer: str, *, count: int = 100, block_ms: int = 1000
     ) -> list[Delivery]:
-        reply = await self._redis.xreadgroup(
-            group, consumer, {self._key(stream): ">"}, count=count, block=block_ms or None
-        )
+        from redis.exceptions import ResponseError
+
+        try:
+            reply = await self._redis.xreadgroup(
+                group, consumer, {self._key(stream): ">"}, count=count, block=block_ms or None
+            )
+        except ResponseError as exc:
+            raise _missing(exc) from exc
         return [
             d for _name, entries in cast(list[Any], reply or []) for d in self._deliveries(entries)
         ]
@@ -304,14 +357,19 @@ class RedisStreamsBus:
     async def claim_stale(
         self, stream: str, group: str, consumer: str, *, min_idle_ms: int, count: int = 100
     ) -> list[Delivery]:
-        reply = await self._redis.xautoclaim(
-            self._key(stream),
-            group,
-            consumer,
-            min_idle_time=min_idle_ms,
-            start_id="0-0",
-            count=count,
-        )
+        from redis.exceptions import ResponseError
+
+        try:
+            reply = await self._redis.xautoclaim(
+                self._key(stream),
+                group,
+                consumer,
+                min_idle_time=min_idle_ms,
+                start_id="0-0",
+                count=count,
+            )
+        except ResponseError as exc:
+            raise _missing(exc) from exc
         return self._deliveries(reply[1])
 
     async def read_after(
@@ -342,7 +400,7 @@ class RedisStreamsBus:
         await self._redis.aclose()
 
 
-Handler = Callable[[Event], Awaitable[None]]
+Handler = Callable[[Delivery], Awaitable[None]]
 
 
 async def consume(
@@ -353,29 +411,62 @@ async def consume(
     handler: Handler,
     *,
     stop: asyncio.Event,
+    start: str | None = None,
+    count: int = 500,
     block_ms: int = 500,
     reclaim_idle_ms: int = 30_000,
 ) -> None:
-    """Deliver ``stream``'s events to ``handler`` until ``stop`` is set; ack after each success.
+    """Deliver ``stream``'s events to ``handler`` through ``group`` until ``stop`` is set.
 
-    A handler that raises leaves its event pending; it is re-claimed after ``reclaim_idle_ms``.
+    * ``start``: create the group at, or move it to, this position (a replica that rebuilt
+      from a snapshot taken at ``start``); ``None`` keeps an existing group where it is.
+    * First, every entry pending in the group (what this consumer, or a dead one, read and
+      never acked) is re-claimed at once; then new entries are read.
+    * Each batch is acked after the handler returned for its entries. A handler that raises
+      leaves its entry pending; it is re-claimed after ``reclaim_idle_ms``.
+    * An unreachable bus is retried every second (the service keeps serving); a group that
+      vanished raises :class:`GroupMissing` to the caller, which must rebuild.
+
+    Delivery is at least once, so ``handler`` must be idempotent (it gets the position).
     """
-    await bus.ensure_group(stream, group)
+    joined = False
+    backlog = True  # re-claim what is pending before reading anything new
     while not stop.is_set():
         try:
-            batch = await bus.claim_stale(stream, group, consumer, min_idle_ms=reclaim_idle_ms)
-            batch += await bus.read_group(stream, group, consumer, block_ms=block_ms)
+            if not joined:
+                await bus.ensure_group(stream, group, start or "0")
+                if start is not None:
+                    await bus.move_group(stream, group, start)
+                joined = True
+            if backlog:
+                batch = await bus.claim_stale(stream, group, consumer, min_idle_ms=0, count=count)
+            else:
+                batch = await bus.claim_stale(
+                    stream, group, consumer, min_idle_ms=reclaim_idle_ms, count=count
+                )
+                batch += await bus.read_group(
+                    stream, group, consumer, count=count, block_ms=block_ms
+                )
+        except GroupMissing:
+            raise
         except Exception as exc:  # bus unreachable: keep trying, never kill the service
-            log.warning("event_read_failed", stream=stream, error=type(exc).__name__)
+            log.warning("event_read_failed", stream=stream, group=group, error=type(exc).__name__)
             await asyncio.sleep(1.0)
             continue
+        done: list[str] = []
         for delivery in batch:
             try:
-                await handler(delivery.event)
+                await handler(delivery)
             except Exception:
                 log.exception("event_handler_failed", stream=stream, event_id=delivery.event.id)
                 continue
-            await bus.ack(stream, group, [delivery.position])
+            done.append(delivery.position)
+        if backlog and not done:
+            backlog = False  # nothing (more) pending, or only what keeps failing
+        try:
+            await bus.ack(stream, group, done)
+        except Exception as exc:  # unacked entries are re-claimed and skipped as already applied
+            log.warning("event_ack_failed", stream=stream, group=group, error=type(exc).__name__)
 
 
 def create_bus(redis_url: str | None) -> EventBus:

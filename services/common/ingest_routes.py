@@ -4,16 +4,25 @@ No ``from __future__ import annotations`` here: the ``format`` parameter's type 
 service's own ``Literal`` of formats, which FastAPI must see as an object, not a string.
 """
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.engine import Engine
 
 from services.common.ingest_api import FEED_BODY, IngestMode, IngestRunPublic, ingest_upload
-from services.common.ingest_runs import RunView, get_run
+from services.common.ingest_runs import RunView, check_source, get_run, mark_interrupted
 from services.common.roles import AdminDep, AnyCallerDep
+
+
+@asynccontextmanager
+async def _recover_runs(app: FastAPI) -> AsyncIterator[None]:
+    """On start, runs a killed process left ``running`` become ``interrupted``."""
+    await asyncio.to_thread(mark_interrupted, app.state.engine)
+    yield
 
 
 def ingest_router(
@@ -21,12 +30,11 @@ def ingest_router(
     noun: str,
     formats: Any,
     ingest_feed: Callable[[Engine, IO[bytes], str, str, str], RunView],
-    check_source: Callable[[str], str],
     template: Callable[[], str],
     source_example: str,
 ) -> APIRouter:
     """``POST /v1/ingest/{noun}``, ``GET /v1/ingest/runs/{run_id}``, ``GET /v1/ingest/templates/{noun}.csv``."""
-    router = APIRouter(prefix="/v1", tags=["ingestion"])
+    router = APIRouter(prefix="/v1", tags=["ingestion"], lifespan=_recover_runs)
 
     @router.post(
         f"/ingest/{noun}",

@@ -21,6 +21,10 @@ Per batch the pipeline is:
 
 A batch is planned while the one before it is still being prepared; if the two share an id,
 the earlier batch is written first, so the stored hash the later one compares with is current.
+
+A service describes its ingestion once as an :class:`Ingestion` (run id prefix, adapters by
+format, target), whose ``feed`` and ``items`` check the source and mode, record the run and
+call ``run_feed``.
 """
 
 from __future__ import annotations
@@ -29,32 +33,38 @@ import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any, Generic, Protocol, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Protocol, TypedDict, TypeVar, Unpack, cast
 
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from services.common.db import unit_of_work
-from services.common.errors import NotFound
+from services.common.errors import InvalidInput, NotFound, ValidationFailed
 from services.common.events import Event
 from services.common.ingest import Deferred, FeedError, Reject
-from services.common.models import NAMING_CONVENTION, UTCDateTime, utcnow
-from services.common.outbox import outbox_table
+from services.common.models import NAMING_CONVENTION, UTCDateTime, new_id, utcnow
+from services.common.outbox import add_events
 
+_SOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+MODES = ("delta", "snapshot")
 REJECTS_KEPT = 1000
 """How many rejects a run stores (the count is always exact)."""
 PARALLEL_MIN_RECORDS = 2000
 """Feeds with at most this many items are prepared in the calling process."""
 POOL_MIN_WORK = 50
 """A batch with fewer records to prepare than this does not start the worker pool."""
+START_POOL_IN_BACKGROUND = True
+"""Start the worker pool from a helper thread while this one prepares records itself (tests
+that need the hand-over to the workers at a known point set it to ``False``)."""
 
 ingest_run_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 ingest_run_table = Table(
@@ -150,6 +160,9 @@ class UpsertTarget(Protocol[R_contra, P]):
     stream: str
     parallel_prepare: bool
     """Whether ``prepare`` costs enough to run on worker processes for big feeds."""
+    worker_preload: tuple[str, ...]
+    """Modules the worker pool's fork server imports once (loading what ``prepare`` loads
+    lazily), so that every worker forked from it starts warm; ``()`` for none."""
 
     def existing_hashes(
         self, session: Session, source: str, external_ids: Sequence[str]
@@ -342,51 +355,101 @@ def _collect(chunks: Sequence[_Chunk[P]]) -> list[P | Reject]:
     ]
 
 
+def _pool_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a fork server that imported ``preload``.
+
+    Not a plain fork: the calling process runs threads (server, outbox relay) and holds
+    database connections, neither of which survives a fork safely. The fork server is a
+    fresh single-threaded process started once per calling process; it imports ``preload``
+    (the code and data ``prepare`` needs: a second or more each) once, and every worker of
+    this run and of later runs is forked from it with all of that in memory, where a spawned
+    worker would load it all again. The modules named by the first pool of a process are
+    the ones loaded; where there is no fork server (Windows), workers are spawned.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # and the program's main module, which every worker imports otherwise (when it is a file)
+    context.set_forkserver_preload(["__main__", *preload])
+    return context
+
+
 class _Preparer(Generic[R, P]):
     """Runs the pure step here, or on a pool of ``workers`` processes once one is warm.
 
-    A fresh worker needs seconds to import the code and load what ``prepare`` loads lazily
-    (the taxonomy, a classifier). The pool starts with one warm-up task per worker (a copy
-    of a real record's work, its result unused); until those are done, chunks are prepared
-    here, so nothing waits for the start.
+    A fresh pool needs seconds to start its fork server, which imports the code and loads
+    what ``prepare`` loads lazily (the taxonomy, a classifier); later pools of the same
+    process fork from the warm server at once. The pool is started by a helper thread (a
+    worker's start blocks until the fork server is ready) with one warm-up task per worker
+    (a copy of a real record's work, its result unused); until those are done, chunks are
+    prepared here, so nothing waits for the start.
     """
 
-    def __init__(self, prepare: Callable[[R], P], workers: int, stack: ExitStack) -> None:
+    def __init__(
+        self,
+        prepare: Callable[[R], P],
+        workers: int,
+        stack: ExitStack,
+        preload: Sequence[str] = (),
+    ) -> None:
         self._prepare = prepare
         self._workers = workers
-        self._stack = stack
+        self._preload = preload
+        self._lock = threading.Lock()
+        self._starting = False
+        self._closed = False
         self._pool: Executor | None = None
         self._warming: list[Future[list[P | Reject]]] = []
+        stack.callback(self._close)
 
     def submit(self, items: list[R | Deferred[R]]) -> list[_Chunk[P]]:
-        if self._workers > 1 and self._pool is None and len(items) >= POOL_MIN_WORK:
-            self._start(items[0])
-        if self._pool is None:
+        if self._workers > 1 and not self._starting and len(items) >= POOL_MIN_WORK:
+            self._starting = True
+            start = partial(self._start, items[0])
+            if START_POOL_IN_BACKGROUND:
+                threading.Thread(target=start, name="ingest-pool-start", daemon=True).start()
+            else:
+                start()
+        if not self._starting:
             work = partial(prepare_items, self._prepare, items)
             return [_Chunk(_done(work()), work)]
         size = -(-len(items) // (self._workers * 4))
         chunks: list[_Chunk[P]] = []
-        for start in range(0, len(items), size):
-            work = partial(prepare_items, self._prepare, items[start : start + size])
-            if all(future.done() for future in self._warming):
-                chunks.append(_Chunk(self._pool.submit(work), work))
+        for start_at in range(0, len(items), size):
+            work = partial(prepare_items, self._prepare, items[start_at : start_at + size])
+            pool = self._warm_pool()
+            if pool is not None:
+                chunks.append(_Chunk(pool.submit(work), work))
             else:  # the pool is still starting: do this chunk here, look again after it
                 chunks.append(_Chunk(_done(work()), work))
         return chunks
 
+    def _warm_pool(self) -> Executor | None:
+        with self._lock:
+            pool, warming = self._pool, self._warming
+        return pool if pool is not None and all(f.done() for f in warming) else None
+
     def _start(self, sample: R | Deferred[R]) -> None:
-        # spawn, not fork: the calling process runs threads (server, outbox relay) and holds
-        # database connections, neither of which survives a fork safely
         pool = ProcessPoolExecutor(
             self._workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=_pool_context(self._preload),
             initializer=exit_with_parent,
         )
-        # not waiting: workers still starting up finish that and exit on their own
-        self._stack.callback(pool.shutdown, wait=False, cancel_futures=True)
         warm_up = partial(prepare_items, self._prepare, [sample])
-        self._warming = [pool.submit(warm_up) for _ in range(self._workers)]
-        self._pool = pool
+        warming = [pool.submit(warm_up) for _ in range(self._workers)]
+        with self._lock:
+            if not self._closed:
+                self._pool, self._warming = pool, warming
+                return
+        pool.shutdown(wait=False, cancel_futures=True)  # the run ended while it started
+
+    def _close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pool = self._pool
+        if pool is not None:
+            # not waiting: workers still starting up finish that and exit on their own
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass
@@ -475,34 +538,6 @@ def _write_plan(
     seen.update(change.external_id for change in changes)
 
 
-def add_events(session: Session, stream: str, events: Sequence[Event]) -> None:
-    """``outbox.add_event`` for many events at once: one multi-row INSERT, in order.
-
-    The rows are the ones ``add_event`` writes; one statement instead of one per event
-    matters at ingest rates (a statement costs about as much as building a record).
-    """
-    if not events:
-        return
-    now = utcnow()
-    session.execute(
-        insert(outbox_table),
-        [
-            {
-                "stream": stream,
-                "event": {
-                    "type": event.type,
-                    "key": event.key,
-                    "data": event.data,
-                    "id": event.id,
-                    "occurred_at": event.occurred_at,
-                },
-                "created_at": now,
-            }
-            for event in events
-        ],
-    )
-
-
 def run_feed(
     engine: Engine,
     run_id: str,
@@ -521,9 +556,9 @@ def run_feed(
     ``workers`` is how many processes prepare records when the feed has more than
     ``parallel_min`` items and the target's ``parallel_prepare`` is set (default: one per
     CPU); ``1`` keeps everything in this process. Results do not depend on it: the same
-    records, events and counts in the same order. Worker processes are spawned, so they
-    import the program's main module: a script calling this on a big feed needs the usual
-    ``if __name__ == "__main__":`` guard.
+    records, events and counts in the same order. Workers are forked from a fork server
+    (spawned where there is none), which imports the program's main module: a script calling
+    this on a big feed needs the usual ``if __name__ == "__main__":`` guard.
     """
     counts = Counts()
     rejects: list[dict[str, Any]] = []
@@ -539,7 +574,9 @@ def run_feed(
             on_batch(counts)
 
     with ExitStack() as stack:
-        preparer: _Preparer[R, P] = _Preparer(target.prepare, processes if large else 1, stack)
+        preparer: _Preparer[R, P] = _Preparer(
+            target.prepare, processes if large else 1, stack, target.worker_preload
+        )
         pending: _Plan[P] | None = None
         try:
             for batch in _batches(stream, batch_size):
@@ -603,3 +640,102 @@ def mark_interrupted(engine: Engine) -> int:
             .values(status="interrupted", finished_at=utcnow())
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def check_source(source: str) -> str:
+    """A source name: letters, digits, ``_ . -``, at most 64 characters."""
+    if not _SOURCE.match(source):
+        raise ValidationFailed(
+            "Invalid source name.",
+            [
+                {
+                    "field": "query.source",
+                    "message": "1-64 letters, digits, '_', '.' or '-'",
+                    "type": "value_error",
+                }
+            ],
+        )
+    return source
+
+
+class RunOptions(TypedDict, total=False):
+    """How :meth:`Ingestion.items` runs, beyond what it ingests (see there)."""
+
+    mode: str
+    on_batch: Callable[[Counts], None] | None
+    batch_size: int | None
+    workers: int | None
+
+
+Adapter = Callable[[BinaryIO], Iterable[R | Deferred[R] | Reject]]
+"""A feed adapter as ingestion calls it: a byte stream to records (or deferred) and rejects."""
+
+
+@dataclass(frozen=True)
+class Ingestion(Generic[R, P]):
+    """One service's ingestion: its run ids, how it reads each format, where records go.
+
+    :meth:`feed` reads a byte stream with the format's adapter; :meth:`items` takes records
+    already read (a remote pull's pages). Either checks the source and mode, records a new
+    run (``<run_prefix><hex>``) and ingests the items as that run with :func:`run_feed`.
+    """
+
+    run_prefix: str
+    adapters: Mapping[str, Adapter[R]]
+    target: Callable[[], UpsertTarget[R, P]]
+    batch_size: int = 500
+
+    def feed(
+        self,
+        engine: Engine,
+        stream: IO[bytes],
+        *,
+        source: str,
+        format: str,
+        **options: Unpack[RunOptions],
+    ) -> RunView:
+        """Read a whole feed through its format's adapter as one ingest run."""
+        adapter = self.adapters.get(format)
+        if adapter is None:
+            raise InvalidInput(f"Unknown format {format!r}; use one of {', '.join(self.adapters)}.")
+        return self.items(
+            engine, adapter(cast(BinaryIO, stream)), source=source, format=format, **options
+        )
+
+    def items(
+        self,
+        engine: Engine,
+        items: Iterable[R | Deferred[R] | Reject],
+        *,
+        source: str,
+        format: str,
+        mode: str = "delta",
+        on_batch: Callable[[Counts], None] | None = None,
+        batch_size: int | None = None,
+        workers: int | None = None,
+    ) -> RunView:
+        """Ingest records already read as one run.
+
+        ``mode``: ``delta``, or ``snapshot`` to close the source's open records the feed
+        omits; ``on_batch``: called with the counts after each committed batch;
+        ``batch_size``: records per transaction (default: the service's); ``workers``:
+        processes that prepare new and changed records of a big feed (when the target's
+        ``parallel_prepare`` is set); ``None`` means one per CPU, ``1`` keeps it all in this
+        process.
+        """
+        check_source(source)
+        if mode not in MODES:
+            raise InvalidInput("mode must be 'delta' or 'snapshot'.")
+        run_id = new_id(self.run_prefix)
+        create_run(engine, run_id, source=source, format=format, mode=mode)
+        return run_feed(
+            engine,
+            run_id,
+            items,
+            self.target(),
+            source=source,
+            mode=mode,
+            batch_size=batch_size or self.batch_size,
+            on_batch=on_batch,
+            workers=workers,
+        )

@@ -51,8 +51,22 @@ def valid_request_id(value: str) -> bool:
     return 0 < len(value) <= 128 and value.isascii() and value.isprintable()
 
 
+def logged_path(scope: Scope) -> str:
+    """The path as logged: the endpoint's template when it has parameters
+    (``/v1/jobseekers/{jobseeker_id}``), so no record id (a jobseeker's included) reaches a log
+    line; the request id leads to the audit row when the full path is needed. A path that
+    matched no endpoint is logged as sent."""
+    state = scope.get("state") or {}
+    rule = state.get("rule") if isinstance(state, dict) else None  # the gateway's endpoint
+    template = getattr(rule, "path", None) or getattr(scope.get("route"), "path", None)
+    if isinstance(template, str) and "{" in template and ":path}" not in template:
+        return template
+    return str(scope.get("path", ""))
+
+
 class AccessLogMiddleware:
-    """One log line per request: method, path, status, duration (never headers or bodies)."""
+    """One log line per request: method, path template, status, duration (never headers,
+    bodies, query strings or record ids)."""
 
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
@@ -78,7 +92,7 @@ class AccessLogMiddleware:
                 "request",
                 service=self.service,
                 method=scope.get("method"),
-                path=scope.get("path"),
+                path=logged_path(scope),
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 2),
             )

@@ -1,7 +1,7 @@
 """Transactional outbox: events are written with the data, published after commit.
 
 A service adds events to its own ``outbox`` table inside the same transaction as the change
-they describe (:func:`add_event`). :class:`OutboxRelay` publishes committed rows to the bus
+they describe (:func:`add_event`, :func:`add_events`). :class:`OutboxRelay` publishes committed rows to the bus
 and deletes them only after the bus accepted them, so a crash between commit and publish loses
 nothing (the row is published on restart) and at worst publishes twice (consumers dedupe on
 the event id).
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
@@ -51,18 +52,34 @@ outbox_table = Table(
 
 def add_event(session: Session, stream: str, event: Event) -> None:
     """Record ``event`` for ``stream`` in the caller's transaction."""
+    add_events(session, stream, [event])
+
+
+def add_events(session: Session, stream: str, events: Sequence[Event]) -> None:
+    """Record ``events`` for ``stream``, in order, with one multi-row INSERT.
+
+    One statement instead of one per event matters at ingest rates (a statement costs about
+    as much as building a record).
+    """
+    if not events:
+        return
+    now = utcnow()
     session.execute(
-        insert(outbox_table).values(
-            stream=stream,
-            event={
-                "type": event.type,
-                "key": event.key,
-                "data": event.data,
-                "id": event.id,
-                "occurred_at": event.occurred_at,
-            },
-            created_at=utcnow(),
-        )
+        insert(outbox_table),
+        [
+            {
+                "stream": stream,
+                "event": {
+                    "type": event.type,
+                    "key": event.key,
+                    "data": event.data,
+                    "id": event.id,
+                    "occurred_at": event.occurred_at,
+                },
+                "created_at": now,
+            }
+            for event in events
+        ],
     )
 
 

@@ -13,7 +13,7 @@ from services.common.app import ServiceSpec, create_service_app
 from services.common.events import EventBus
 from services.common.settings import Settings
 from services.matching.api import router
-from services.matching.indexer import IndexKeeper
+from services.matching.indexer import IndexKeeper, replica_id
 from services.matching.people_api import router as people_router
 from services.matching.people_keeper import people_hook
 
@@ -30,7 +30,10 @@ def _index_hook(settings: Settings, peers: Mapping[str, httpx.AsyncClient] | Non
                         httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(30.0, connect=2.0))
                     )
             keeper = IndexKeeper(
-                clients.get("vacancies"), clients.get("training"), settings.secret_key
+                clients.get("vacancies"),
+                clients.get("training"),
+                settings.secret_key,
+                replica=replica_id(settings),
             )
             app.state.index_keeper = keeper
             stop = asyncio.Event()

@@ -1,18 +1,29 @@
-"""Keeping a matching process's in-memory index current: snapshot, then tail the event streams.
+"""Keeping a matching process's in-memory index current: snapshot, then follow the event streams.
 
 On start the keeper reads the vacancies and training services' snapshots (through their
 clients: ASGI in embedded mode, HTTP in distributed mode), builds the ``MatchIndex``, then
-applies ``vacancy.*`` and ``course.*`` events from the stream positions the snapshots gave. The
-index is read by request threads and written by the event task, so both hold one lock; each
-write is a small upsert, each read a vectorised match.
+follows the ``vacancies`` and ``courses`` streams through its own consumer group per stream
+(``matching-index:<replica>``: every replica sees every event), created at or moved to the
+stream position the snapshot gave. The index is read by request threads and written by the
+event task, so both hold one lock; each write is a small upsert, each read a vectorised match.
+
+Idempotence: the stream position is each record's version. The index remembers, per record,
+the position of the last event it applied (the snapshot's position for what the snapshot
+brought), and skips an event at or before it: a redelivered event (re-claimed after a crash,
+or read again after the group moved back) or one older than the snapshot never regresses the
+index. If the group vanishes (Redis restarted without its data) the keeper rebuilds from the
+snapshots, which are the source of truth.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -20,7 +31,8 @@ import httpx
 import structlog
 
 from services.common.errors import UpstreamUnavailable
-from services.common.events import Event, EventBus
+from services.common.events import Delivery, Event, EventBus, GroupMissing, consume, parse_position
+from services.common.settings import Settings
 from services.common.snapshots import read_snapshot
 from services.matching.engine import (
     CourseDoc,
@@ -35,6 +47,19 @@ log = structlog.get_logger("routeway.matching.index")
 T = TypeVar("T")
 VACANCY_STREAM = "vacancies"
 COURSE_STREAM = "courses"
+STREAMS = (VACANCY_STREAM, COURSE_STREAM)
+INDEX_GROUP = "matching-index"
+Position = tuple[int, int]
+
+
+def replica_id(settings: Settings) -> str:
+    """This process's stable name among matching replicas: host and port.
+
+    The same after a restart on one machine (``run_distributed.py restart`` keeps the port),
+    in a container (its hostname) and in a Kubernetes pod (the pod name), so a restarted
+    replica finds its consumer groups and what it left pending.
+    """
+    return f"{socket.gethostname()}:{settings.port}"
 
 
 def _date(value: Any) -> date | None:
@@ -121,17 +146,30 @@ class IndexKeeper:
     """The process's match index, its build state, and the task that keeps it current."""
 
     def __init__(
-        self, vacancies: httpx.AsyncClient | None, training: httpx.AsyncClient | None, secret: str
+        self,
+        vacancies: httpx.AsyncClient | None,
+        training: httpx.AsyncClient | None,
+        secret: str,
+        replica: str | None = None,
     ) -> None:
         self.index = MatchIndex()
         self.lock = threading.RLock()
         self.vacancies = vacancies
         self.training = training
         self.secret = secret
+        self.replica = replica or f"replica-{uuid.uuid4().hex[:8]}"
         self.ready = asyncio.Event()
-        self.positions: dict[str, str] = {VACANCY_STREAM: "0-0", COURSE_STREAM: "0-0"}
+        self.positions: dict[str, str] = {stream: "0-0" for stream in STREAMS}
+        self.versions: dict[str, dict[str, Position]] = {stream: {} for stream in STREAMS}
         self.build_seconds: float | None = None
+        self.builds = 0
         self.applied = 0
+        self.skipped = 0
+
+    @property
+    def group(self) -> str:
+        """This replica's consumer group on each stream."""
+        return f"{INDEX_GROUP}:{self.replica}"
 
     async def wait_ready(self, timeout_s: float = 30.0) -> None:
         """Wait for the first build; 503 when the services have not answered in time."""
@@ -149,9 +187,21 @@ class IndexKeeper:
         with self.lock:
             return fn(self.index)
 
-    def apply(self, stream: str, event: Event) -> None:
-        """Apply one vacancy or course event (idempotent)."""
+    def apply(self, stream: str, event: Event, position: str | None = None) -> bool:
+        """Apply one vacancy or course event read at ``position``; ``False`` when skipped.
+
+        Skipped when the index already holds the record as of ``position`` or later (the
+        snapshot's position, or a later event of the same record). Without a position the
+        event is applied as it is (an upsert or a removal: idempotent on its own).
+        """
         with self.lock:
+            if position is not None:
+                at = parse_position(position)
+                versions = self.versions[stream]
+                if at <= versions.get(event.key, parse_position(self.positions[stream])):
+                    self.skipped += 1
+                    return False
+                versions[event.key] = at
             if stream == VACANCY_STREAM:
                 doc = vacancy_doc(event.data)
                 if doc is None:
@@ -165,6 +215,7 @@ class IndexKeeper:
                 else:
                     self.index.upsert_course(course)
             self.applied += 1
+            return True
 
     async def _snapshot(
         self,
@@ -189,42 +240,73 @@ class IndexKeeper:
         courses, c_pos = await self._snapshot(
             self.training, "/internal/snapshot/courses", course_doc
         )
+        fetched = time.perf_counter()
         index = MatchIndex()
         await asyncio.to_thread(index.build, vacancies, courses)
         with self.lock:
             self.index = index
             self.positions = {VACANCY_STREAM: v_pos, COURSE_STREAM: c_pos}
+            self.versions = {stream: {} for stream in STREAMS}
         self.build_seconds = round(time.perf_counter() - started, 3)
+        self.builds += 1
         self.ready.set()
         log.info(
             "index_built",
             vacancies=len(vacancies),
             courses=len(courses),
             seconds=self.build_seconds,
+            snapshot_seconds=round(fetched - started, 3),
         )
 
-    async def run(self, bus: EventBus, stop: asyncio.Event) -> None:
-        """Rebuild (retrying until the services answer), then tail both streams until ``stop``."""
+    async def _build(self, stop: asyncio.Event) -> None:
+        """Rebuild, retrying every second until the services answer (or ``stop``)."""
         while not stop.is_set():
             try:
                 await self.rebuild()
-                break
+                return
             except (httpx.HTTPError, OSError) as exc:
                 log.warning("index_snapshot_failed", error=type(exc).__name__)
                 await asyncio.sleep(1.0)
-        while not stop.is_set():
-            moved = False
-            for stream in (VACANCY_STREAM, COURSE_STREAM):
-                try:
-                    batch = await bus.read_after(
-                        stream, self.positions[stream], count=500, block_ms=0
+
+    async def _follow(self, bus: EventBus, stop: asyncio.Event) -> None:
+        """Apply both streams through this replica's groups, from the snapshot's positions."""
+
+        def handler(stream: str) -> Callable[[Delivery], Awaitable[None]]:
+            async def apply(delivery: Delivery) -> None:
+                self.apply(stream, delivery.event, delivery.position)
+
+            return apply
+
+        async with asyncio.TaskGroup() as tasks:
+            for stream in STREAMS:
+                tasks.create_task(
+                    consume(
+                        bus,
+                        stream,
+                        self.group,
+                        self.replica,
+                        handler(stream),
+                        stop=stop,
+                        start=self.positions[stream],
+                        block_ms=200,
                     )
-                except Exception as exc:  # the bus is away: keep serving what we have, retry
-                    log.warning("index_tail_failed", stream=stream, error=type(exc).__name__)
-                    batch = []
-                for delivery in batch:
-                    self.apply(stream, delivery.event)
-                    self.positions[stream] = delivery.position
-                moved = moved or bool(batch)
-            if not moved:
-                await asyncio.sleep(0.1)
+                )
+
+    async def run(self, bus: EventBus, stop: asyncio.Event) -> None:
+        """Rebuild, then follow both streams until ``stop``; rebuild again if a group vanished."""
+        try:
+            while not stop.is_set():
+                await self._build(stop)
+                try:
+                    await self._follow(bus, stop)
+                except* GroupMissing:
+                    log.warning("index_group_missing", group=self.group, action="rebuild")
+                    await asyncio.sleep(0.2)
+        finally:
+            await self.leave(bus)
+
+    async def leave(self, bus: EventBus) -> None:
+        """Drop this replica's groups (a clean stop): the next start rebuilds from snapshots."""
+        for stream in STREAMS:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(bus.drop_group(stream, self.group), 2.0)

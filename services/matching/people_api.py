@@ -165,7 +165,11 @@ def erase_jobseeker(
     people = _people(request)
     in_index = int(jobseeker_id in people.index)
     cached = people.cache.count(jobseeker_id)
+    profile = people_service.profile_of(row)
     erasure = people_service.erase_jobseeker(session, row, index=people.index, cache=people.cache)
+    # routes remembered for this person's facts (held as a digest) go too; best effort, as
+    # plans for the same facts are shared with anyone who has them
+    _matcher(request).read(lambda index: index.forget_routes(profile))
     return ErasureReceipt(
         id=erasure.jobseeker_id,
         erased=ErasedCounts(

@@ -1,11 +1,16 @@
 """This process's jobseeker index and match cache, built from the table and kept current.
 
 On start the keeper notes the ``jobseekers`` stream position, loads the table into the
-``JobseekerIndex`` (``shortlist.py``), then tails the stream from that position. Every
+``JobseekerIndex`` (``shortlist.py``), then follows the stream from that position through its
+own consumer group (``matching-people:<replica>``: every replica sees every event). Every
 ``jobseeker.*`` event, this process's own included (harmlessly), re-reads its row: a change
 made by another replica, or committed while the table was being read, lands in the index,
-and an erased person's entry goes. Changes made in this process are also applied right
-after their commit (``people_service``), so a caller sees its own write at once.
+and an erased person's entry (and their cached matches) goes. Re-reading the row makes each
+event idempotent and never older than the table, so a redelivered event cannot regress the
+index; an event whose re-read failed (database away) stays pending and is re-claimed. If the
+group vanishes (Redis lost its data) the keeper loads the table again. Changes made in this
+process are also applied right after their commit (``people_service``), so a caller sees its
+own write at once.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final, cast
@@ -24,8 +30,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from services.common.errors import UpstreamUnavailable
-from services.common.events import Event, EventBus
+from services.common.events import Delivery, Event, EventBus, GroupMissing, consume
 from services.common.settings import Settings
+from services.matching.indexer import replica_id
 from services.matching.match_cache import MatchCache
 from services.matching.models import Jobseeker
 from services.matching.people_service import JOBSEEKER_STREAM, entry_of
@@ -34,6 +41,8 @@ from services.matching.shortlist import JobseekerEntry, JobseekerIndex, ref_key
 log = structlog.get_logger("routeway.matching.people")
 
 LOAD_BATCH: Final = 20_000
+PEOPLE_GROUP: Final = "matching-people"
+RECLAIM_IDLE_MS: Final = 5_000
 INDEX_COLUMNS: Final = (
     "id", "office", "consent_to_share", "region", "skills", "english_level", "maths_level",
     "driving_licence", "lat", "lon", "max_travel_km", "hours_per_week", "patterns",
@@ -69,19 +78,26 @@ class PeopleKeeper:
     """This process's jobseeker index and match cache, and the task keeping them current.
 
     On start it notes the ``jobseekers`` stream position, loads the table into the index,
-    then tails the stream from that position: every ``jobseeker.*`` event (including this
-    process's own, harmlessly) re-reads its row, so a change made by another replica, or one
-    committed while the table was being read, lands in the index.
+    then follows the stream from that position through this replica's consumer group: every
+    ``jobseeker.*`` event (including this process's own, harmlessly) re-reads its row, so a
+    change made by another replica, or one committed while the table was being read, lands
+    in the index.
     """
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, replica: str | None = None) -> None:
         self.index = JobseekerIndex()
         self.cache = MatchCache()
         self.key = ref_key(secret)
+        self.replica = replica or f"replica-{uuid.uuid4().hex[:8]}"
         self.ready = asyncio.Event()
         self.position = "0-0"
         self.build_seconds: float | None = None
         self.applied = 0
+
+    @property
+    def group(self) -> str:
+        """This replica's consumer group on the ``jobseekers`` stream."""
+        return f"{PEOPLE_GROUP}:{self.replica}"
 
     async def wait_ready(self, timeout_s: float = 60.0) -> None:
         """Wait for the first load; 503 when it has not finished in time."""
@@ -114,32 +130,42 @@ class PeopleKeeper:
             self.index.upsert(entry)
         self.applied += 1
 
-    async def run(self, engine: Engine, bus: EventBus, stop: asyncio.Event) -> None:
-        """Load (retrying while the database is away), then tail the stream until ``stop``."""
+    async def _load(self, engine: Engine, bus: EventBus, stop: asyncio.Event) -> None:
+        """Load, retrying every second while the database or the bus is away (or ``stop``)."""
         while not stop.is_set():
             try:
                 await self.load(engine, bus)
-                break
+                return
             except Exception as exc:
                 log.warning("jobseeker_index_load_failed", error=type(exc).__name__)
                 await asyncio.sleep(1.0)
-        while not stop.is_set():
-            try:
-                batch = await bus.read_after(
-                    JOBSEEKER_STREAM, self.position, count=500, block_ms=500
-                )
-            except Exception as exc:  # the bus is away: keep serving what we have, retry
-                log.warning("jobseeker_tail_failed", error=type(exc).__name__)
-                await asyncio.sleep(1.0)
-                continue
-            for delivery in batch:
+
+    async def run(self, engine: Engine, bus: EventBus, stop: asyncio.Event) -> None:
+        """Load, then follow the stream until ``stop``; load again if the group vanished."""
+
+        async def handler(delivery: Delivery) -> None:
+            await self.apply(engine, delivery.event)
+
+        try:
+            while not stop.is_set():
+                await self._load(engine, bus, stop)
                 try:
-                    await self.apply(engine, delivery.event)
-                except Exception:  # the database is away: the next event of that id re-reads
-                    log.exception("jobseeker_event_failed", event_id=delivery.event.id)
-                self.position = delivery.position
-            if not batch:
-                await asyncio.sleep(0.05)
+                    await consume(
+                        bus,
+                        JOBSEEKER_STREAM,
+                        self.group,
+                        self.replica,
+                        handler,
+                        stop=stop,
+                        start=self.position,
+                        reclaim_idle_ms=RECLAIM_IDLE_MS,
+                    )
+                except GroupMissing:
+                    log.warning("jobseeker_group_missing", group=self.group, action="reload")
+                    await asyncio.sleep(0.2)
+        finally:
+            with contextlib.suppress(Exception):  # a clean stop: the next start loads again
+                await asyncio.wait_for(bus.drop_group(JOBSEEKER_STREAM, self.group), 2.0)
 
 
 def people_hook(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -147,7 +173,7 @@ def people_hook(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextM
 
     @contextlib.asynccontextmanager
     async def hook(app: FastAPI) -> AsyncIterator[None]:
-        keeper = PeopleKeeper(settings.secret_key)
+        keeper = PeopleKeeper(settings.secret_key, replica=replica_id(settings))
         app.state.people = keeper
         stop = asyncio.Event()
         task = asyncio.create_task(keeper.run(app.state.engine, app.state.bus, stop))

@@ -23,10 +23,12 @@ row). A shortlist never reads the database and never scans every jobseeker:
 
 Readiness follows the engine: ``now`` when every essential skill and requirement is met and
 the hours fit; otherwise the training route to the gap is planned with the match index's
-``route`` (only for the candidates actually returned) and a requirement no course within
-reach can give makes the person not eligible (left out). Registration and hours are hard
-gates, checked vectorised before ranking. Routes cost milliseconds each, so their planning
-is bounded per page (see ``shortlist``): a page may end early, with a cursor that continues
+``route`` (only for the candidates actually returned; the index remembers plans across
+requests, so the same person on the shortlists of neighbouring vacancies is planned once)
+and a requirement no course within reach can give makes the person not eligible (left
+out). Registration and hours are hard gates, checked vectorised before ranking. A page asks
+for at most ``MAX_ROUTES_PER_ITEM`` routes per requested item (see ``shortlist``): only a
+page whose candidates are mostly not eligible ends early, with a cursor that continues
 exactly where it stopped.
 
 Ranking is by score, ties broken by ``candidate_ref``: an HMAC of the vacancy id and the
@@ -47,7 +49,6 @@ import hmac
 import math
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -77,11 +78,8 @@ MAX_PATTERNS: Final = 62
 ESSENTIAL_SHIFT: Final = 16
 SCRUBBED: Final = "\x00erased"  # skill code 0: what a scrubbed row's CSR entries point at
 REF_BYTES: Final = 8
-MAX_ROUTE_PLANS_PER_ITEM: Final = 4
-MIN_ITEMS: Final = 5
+MAX_ROUTES_PER_ITEM: Final = 4
 BUILD_CHUNK: Final = 20_000
-ROUTE_BUDGET_S: Final = 0.05
-HARD_BUDGET_FACTOR: Final = 3.0
 _TAIL_SHARE: Final = 0.05
 _DEAD_SHARE: Final = 0.20
 _MIN_CHURN: Final = 2000
@@ -225,7 +223,7 @@ class ShortlistResult:
     items: list[ShortlistItem]
     more: bool
     considered: int = 0
-    routes_planned: int = 0
+    routes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -831,30 +829,6 @@ def _top(
     return ordered[:count], positions.size > count
 
 
-def _route_key(candidate: Candidate, essential: Sequence[str]) -> tuple[object, ...]:
-    """What a route depends on: where, how far, from when, who (age, attainment), which gap."""
-    p = candidate.profile
-    assert p is not None
-    return (
-        p.lat, p.lon, p.max_travel_km, p.available_from, p.age, tuple(p.skills),
-        p.english_level, p.maths_level, p.driving_licence, tuple(p.qualifications),
-        tuple(essential), candidate.missing_requirements,
-    )  # fmt: skip
-
-
-def _out_of_budget(
-    planned: int, budget: int, items: int, limit: int, elapsed: float, budget_s: float | None
-) -> bool:
-    """Whether planning one more route would break the page's bounds (see ``shortlist``)."""
-    if planned >= budget:
-        return True
-    if budget_s is None:
-        return False
-    return elapsed > HARD_BUDGET_FACTOR * budget_s or (
-        items >= min(MIN_ITEMS, limit) and elapsed > budget_s
-    )
-
-
 def shortlist(
     match_index: MatchIndex,
     people: JobseekerIndex,
@@ -865,69 +839,47 @@ def shortlist(
     after: tuple[float, str] | None,
     today: date,
     now_only: bool = False,
-    route_budget_s: float | None = ROUTE_BUDGET_S,
 ) -> tuple[ShortlistResult, tuple[float, str] | None]:
     """One page of ``view``'s shortlist, and the key to continue after it (``None``: the end).
 
     Call with the match index's lock held: routes are planned on it. Candidates whose gap
     includes a requirement no course within reach can give are skipped (not eligible), as
-    the vacancy side of matching drops them. Route planning is what costs (milliseconds per
-    person, against one vectorised pass for the ranking), so it is bounded per page: at
-    most ``MAX_ROUTE_PLANS_PER_ITEM`` plans per requested item and, once the page holds
-    ``MIN_ITEMS`` items, ``route_budget_s`` seconds of planning (``HARD_BUDGET_FACTOR`` times
-    that in any case). A page that hits a bound
-    ends early with a cursor; the next page continues exactly where it stopped, so the
-    order of the whole list never depends on the bound. People with the same home point,
-    attainment and gap share one plan.
+    the vacancy side of matching drops them. A page asks the index for at most
+    ``MAX_ROUTES_PER_ITEM`` routes per requested item (cached or not, so the bound never
+    depends on what was asked before): a page whose candidates are mostly not eligible ends
+    early there with a cursor, and the next page continues exactly where it stopped, so
+    the order of the whole list never depends on the bound.
     """
     items: list[ShortlistItem] = []
-    budget = MAX_ROUTE_PLANS_PER_ITEM * limit + 8
-    planned = considered = 0
+    budget = MAX_ROUTES_PER_ITEM * limit + 8
+    asked = considered = 0
     cursor = after
     batch_size = limit + 4
-    started = time.perf_counter()
-    routes: dict[tuple[object, ...], Route] = {}
     while True:
         batch, more = people.take(view, key, after=cursor, count=batch_size, now_only=now_only)
         for position, candidate in enumerate(batch):
             remaining = more or position < len(batch) - 1
-            if (
-                not candidate.now
-                and considered
-                and _out_of_budget(
-                    planned,
-                    budget,
-                    len(items),
-                    limit,
-                    time.perf_counter() - started,
-                    route_budget_s,
-                )
-            ):
-                return ShortlistResult(items, True, considered, planned), cursor
+            if not candidate.now and considered and asked >= budget:
+                return ShortlistResult(items, True, considered, asked), cursor
             considered += 1
             cursor = (candidate.score, candidate.ref)
             if candidate.now:
                 items.append(ShortlistItem(candidate, "now", None))
             else:
-                essential = [s for s, is_essential in candidate.missing_skills if is_essential]
-                route_key = _route_key(candidate, essential)
-                route = routes.get(route_key)
-                if route is None:
-                    assert candidate.profile is not None
-                    route = match_index.route(
-                        candidate.profile,
-                        essential,
-                        list(candidate.missing_requirements),
-                        today=today,
-                    )
-                    routes[route_key] = route
-                    planned += 1
+                assert candidate.profile is not None
+                route = match_index.route(
+                    candidate.profile,
+                    [s for s, is_essential in candidate.missing_skills if is_essential],
+                    list(candidate.missing_requirements),
+                    today=today,
+                )
+                asked += 1
                 if any(r in candidate.missing_requirements for r in route.uncovered):
                     continue
                 items.append(ShortlistItem(candidate, "after_training", route))
             if len(items) >= limit:
-                return ShortlistResult(items, remaining, considered, planned), (
+                return ShortlistResult(items, remaining, considered, asked), (
                     cursor if remaining else None
                 )
         if not more:
-            return ShortlistResult(items, False, considered, planned), None
+            return ShortlistResult(items, False, considered, asked), None

@@ -10,6 +10,15 @@ employer describing its own services (the labelling guideline does not count any
 :data:`BLOCKERS` are phrases that match no skill, so a shorter label inside them cannot fire
 ("counselling psychologist", "teaching hospital", "line managed by"). A skill is "desirable"
 when the nearest Essential/Desirable marker says so.
+
+Three rules ask for more than the phrase itself (all read from development-set errors, see
+``docs/QUALITY.md``): a few generic labels ("assessment", "improvement", "carers", "NVQ" ...)
+count only when their sentence also says something that makes them the candidate's skill
+(:data:`CONTEXT_REQUIRED`, and an NVQ named with another field does not count,
+:data:`CONTEXT_EXCLUDED`); the few lines after a "For further details / informal visits
+contact" header are contact details (:func:`contact_ranges`); and a sentence naming two or
+more therapy professions is a list of colleagues or services, not the job's own discipline
+(:func:`drop_profession_lists`).
 """
 
 from __future__ import annotations
@@ -111,6 +120,27 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     r"our services",
     r"services include",
     r"rated (?:good|outstanding)",
+    r"leading provider",
+    r"provider of",
+    r"provides? (?:nhs|physical|mental|integrated|community|acute|inpatient|health)",
+    r"providing (?:\w+ ){0,2}services (?:to|for|across|including|in)\b",
+    r"range of (?:\w+ ){0,3}services",
+    r"we employ",
+    # pay and perks of bank and agency work
+    r"get paid",
+    r"weekly pay",
+    r"pay rates?",
+    r"vouchers?",
+    r"temporary workers",
+    r"feel (?:motivated|valued|rewarded)",
+    # development the employer offers
+    r"(?:leadership|development|mentoring|preceptorship) (?:programme|scheme)",
+    r"opportunit(?:y|ies) for (?:training|development|research)",
+    r"offers? (?:opportunities|support|a range)",
+    # contact lines
+    r"job title",
+    r"telephone number",
+    r"[a-z0-9._-]+@[a-z]",
 )
 # Only ever asked whether a segment holds one of them, so the phrases are grouped by first
 # letter (:func:`wordtrie.grouped_alternation`): the same matches, tried faster.
@@ -136,6 +166,121 @@ BLOCKERS: tuple[str, ...] = (
     "administration building",
     "administration staff",
     "administration team",
+    "drug administration",
+    "administration of",
+    "primary care hospital",
+    "health education england",
+    "public health england",
+    "teaching programme",
+    "departmental teaching",
+    "teaching training and research",
+    "teaching and research",
+    "counselling and forensic psychologist",
+    "counselling forensic psychologist",
+    "compassionate team",
+    "compassionate therapy",
+    "excel at",
+    "excel in",
+    "excel within",
+    "to excel",
+    "catering for",
+    "catering equipment",
+    "confidential chat",
+    "confidential discussion",
+    "confidential telephone",
+    "confidential advice",
+    "confidential counselling",
+    "confidential support",
+)
+# Generic phrases that name a skill only with supporting words in the same segment:
+# "assessment" of patients (not of a service), an "improvement" the post holder drives,
+# carers the post holder works with (not "care to our patients and their families"),
+# an NVQ in care. Phrase -> regex source searched in the lower-cased segment.
+_PATIENT_CONTEXT = (
+    r"\b(?:patient|service user|client|clinical|nursing|care|need|treat|risk|holistic|"
+    r"diagnos|caseload|referr)"
+)
+_CARER_CONTEXT = (
+    r"\b(?:support|involv|work|liais|engag|communicat|advi|collaborat|partnership|listen|"
+    r"needs)"
+)
+# Adjectives an employer also uses about itself ("an innovative team", "flexible hours")
+# count when the sentence is about the person wanted.
+_CANDIDATE_CONTEXT = (
+    r"\b(?:you|your|candidate|applicant|individual|post ?holder|person|someone|looking for|"
+    r"seeking|must|should|abilit|able to)"
+)
+CONTEXT_REQUIRED: dict[str, str] = {
+    "innovative": _CANDIDATE_CONTEXT,
+    "innovation": _CANDIDATE_CONTEXT,
+    "flexible": _CANDIDATE_CONTEXT,
+    "flexibility": _CANDIDATE_CONTEXT,
+    "assessment": _PATIENT_CONTEXT,
+    "assessments": _PATIENT_CONTEXT,
+    "assessing": _PATIENT_CONTEXT,
+    "assess": _PATIENT_CONTEXT,
+    "improvement": r"\b(?:quality|service|contribut|driv|lead|continu|project|initiative|participat)",
+    "communication": (
+        r"\b(?:skill|excellent|good|effective|abilit|able to|verbal|written|interpersonal|"
+        r"clear|confident)"
+    ),
+    "carers": _CARER_CONTEXT,
+    "relatives": _CARER_CONTEXT,
+    "their families": _CARER_CONTEXT,
+    "patients and their families": _CARER_CONTEXT,
+    "families and carers": _CARER_CONTEXT,
+    "databases": r"\b(?:sql|access|design|query|develop|manag|build)",
+}
+# ... and phrases that do not count when their segment names another field: an NVQ in
+# business administration or housekeeping is not a care qualification.
+_OTHER_NVQ = (
+    r"\b(?:business|administration|housekeeping|pharmacy|customer|catering|hospitality|"
+    r"management|cleaning)"
+)
+CONTEXT_EXCLUDED: dict[str, str] = {
+    phrase: _OTHER_NVQ
+    for phrase in (
+        "nvq",
+        "qcf",
+        "nvq level 2",
+        "nvq level 3",
+        "nvq 2",
+        "nvq 3",
+        "qcf level 2",
+        "qcf level 3",
+        "rqf level 2",
+        "rqf level 3",
+    )
+}
+# The phrase token sequences of CONTEXT_REQUIRED ("communicate" and "communicating" share
+# the tokens of "communication" only after normalising; list each form the matcher sees).
+CONTEXT_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {
+    phrase_tokens(phrase): re.compile(source) for phrase, source in CONTEXT_REQUIRED.items()
+}
+for _form in ("communicate", "communicating"):
+    CONTEXT_PATTERNS[phrase_tokens(_form)] = CONTEXT_PATTERNS[phrase_tokens("communication")]
+EXCLUDING_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {
+    phrase_tokens(phrase): re.compile(source) for phrase, source in CONTEXT_EXCLUDED.items()
+}
+# "For further details / informal visits contact:" starts the NHS Jobs contact block: the
+# next few lines are names, job titles and numbers of the people to contact.
+# (found from the line end: "contact" at the end of a line starts with a literal, so the
+# regex engine jumps between occurrences; the header words are then read on that line only)
+_CONTACT_END = re.compile(r"contact\W*$", re.MULTILINE)
+_CONTACT_HEADER = re.compile(
+    r"(?:informal visits?|further details|further information|informal (?:enquiries|discussion))"
+    r"[^.\n]{0,30}$"
+)
+CONTACT_WINDOW = 250
+# Therapy professions: a sentence naming two or more of them lists colleagues or services.
+PROFESSION_SKILLS = frozenset(
+    {
+        "physiotherapy-support",
+        "occupational-therapy-support",
+        "speech-language-support",
+        "dietetics-support",
+        "podiatry-support",
+    }
 )
 _DESIRABLE = re.compile(
     r"\b(?:desirable|desired|advantageous|an advantage|advantage|beneficial|preferable|preferred|"
@@ -289,14 +434,23 @@ class _Markers:
         self._boiler: dict[int, bool] = {}
         self._marks: dict[int, list[tuple[int, bool]]] = {}
         self._headers: tuple[list[int], list[bool]] | None = None
+        self._contact: list[tuple[int, int]] | None = None
 
     def boiler(self, segment: int) -> bool:
         found = self._boiler.get(segment)
         if found is None:
             start, end = self.view.segment_bounds(segment)
             found = _BOILERPLATE.search(self.view.lower, start, end) is not None
+            if not found:
+                if self._contact is None:
+                    self._contact = contact_ranges(self.view.lower)
+                found = any(low < start <= high for low, high in self._contact)
             self._boiler[segment] = found
         return found
+
+    def context(self, pattern: re.Pattern[str], segment: int) -> bool:
+        start, end = self.view.segment_bounds(segment)
+        return pattern.search(self.view.lower, start, end) is not None
 
     def marks(self, segment: int) -> list[tuple[int, bool]]:
         found = self._marks.get(segment)
@@ -349,6 +503,53 @@ class _Markers:
         return True if at < 0 else values[at]
 
 
+def contact_ranges(lower: str) -> list[tuple[int, int]]:
+    """``(header end, header end + CONTACT_WINDOW)`` for each contact header in ``lower``.
+
+    A segment that starts inside a range (after the header line, within the window) is
+    contact details and is skipped like boilerplate.
+    """
+    ranges: list[tuple[int, int]] = []
+    for end in _CONTACT_END.finditer(lower):
+        line_start = lower.rfind("\n", 0, end.start()) + 1
+        if _CONTACT_HEADER.search(lower, line_start, end.start()):
+            ranges.append((end.end(), end.end() + CONTACT_WINDOW))
+    return ranges
+
+
+_Hit = tuple[str, Span, int, bool]  # skill id, evidence, segment, essential
+
+
+def drop_profession_lists(hits: list[_Hit]) -> list[_Hit]:
+    """``hits`` without profession skills found in a segment that names two or more of them."""
+    seen: dict[int, set[str]] = defaultdict(set)
+    for sid, _span, segment, _essential in hits:
+        if sid in PROFESSION_SKILLS:
+            seen[segment].add(sid)
+    lists = {segment for segment, sids in seen.items() if len(sids) > 1}
+    if not lists:
+        return hits
+    return [hit for hit in hits if hit[0] not in PROFESSION_SKILLS or hit[2] not in lists]
+
+
+def skill_hits(hits: list[_Hit], labels: dict[str, str]) -> tuple[SkillHit, ...]:
+    """One :class:`SkillHit` per skill, in order of first mention, from raw ``hits``."""
+    spans: dict[str, list[Span]] = {}
+    essential: dict[str, bool] = {}
+    for sid, span, _segment, is_essential in drop_profession_lists(hits):
+        if sid not in spans:
+            spans[sid] = []
+            essential[sid] = is_essential
+        else:
+            essential[sid] = essential[sid] or is_essential
+        if len(spans[sid]) < MAX_EVIDENCE:
+            spans[sid].append(span)
+    return tuple(
+        SkillHit(id=sid, label=labels[sid], evidence=tuple(spans[sid]), essential=essential[sid])
+        for sid in spans
+    )
+
+
 def find_skills(view: TextView, index: PhraseIndex | None = None) -> tuple[SkillHit, ...]:
     """Skills mentioned in ``view``, in order of first mention, with evidence spans.
 
@@ -360,9 +561,9 @@ def find_skills(view: TextView, index: PhraseIndex | None = None) -> tuple[Skill
     plain = view.plain
     starts = view.segment_starts
     markers = _Markers(view)
-    spans: dict[str, list[Span]] = {}
-    essential: dict[str, bool] = {}
-    order: list[str] = []
+    hits: list[_Hit] = []
+    context_patterns = CONTEXT_PATTERNS
+    excluding_patterns = EXCLUDING_PATTERNS
     search = index.candidates.search
     max_tokens = index.max_tokens
     longest = index.longest
@@ -412,22 +613,16 @@ def find_skills(view: TextView, index: PhraseIndex | None = None) -> tuple[Skill
             matched_end = last_end
             if not phrase.skill_ids or markers.boiler(segment):
                 break
+            needs = context_patterns.get(phrase.tokens)
+            if needs is not None and not markers.context(needs, segment):
+                break
+            excludes = excluding_patterns.get(phrase.tokens)
+            if excludes is not None and markers.context(excludes, segment):
+                break
             is_essential = markers.essential_at(first_start, segment)
             span = Span(first_start, last_end, view.original[first_start:last_end])
             for sid in phrase.skill_ids:
-                if sid not in spans:
-                    spans[sid] = []
-                    order.append(sid)
-                    essential[sid] = is_essential
-                else:
-                    essential[sid] = essential[sid] or is_essential
-                if len(spans[sid]) < MAX_EVIDENCE:
-                    spans[sid].append(span)
+                hits.append((sid, span, segment, is_essential))
             break
         pos = matched_end or at + 1
-    return tuple(
-        SkillHit(
-            id=sid, label=index.labels[sid], evidence=tuple(spans[sid]), essential=essential[sid]
-        )
-        for sid in order
-    )
+    return skill_hits(hits, index.labels)

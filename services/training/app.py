@@ -25,7 +25,6 @@ SPEC = ServiceSpec(
             ingest_feed=lambda engine, body, source, format, mode: service.ingest_feed(
                 engine, body, source=source, format=format, mode=mode
             ),
-            check_source=service.check_source,
             template=csv_template,
             source_example="worcester-college",
         ),

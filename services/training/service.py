@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any, BinaryIO, cast
+from typing import Any, Final
 
 from sqlalchemy import delete, exists, func, or_
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from services.common import geo
-from services.common.errors import InvalidInput, NotFound, ValidationFailed
+from services.common.errors import InvalidInput, NotFound
 from services.common.events import Event
-from services.common.ingest import Reject
-from services.common.ingest_runs import Change, Counts, RunView, create_run, run_feed
-from services.common.models import new_id, stable_id, utcnow
+from services.common.ingest_runs import Change, Ingestion
+from services.common.models import stable_id, utcnow
+from services.common.nearby import around, page_by_distance
 from services.common.pagination import after, decode_cursor, encode_cursor
 from services.training.adapters import ADAPTERS, CourseRecord
 from services.training.enrich import enrich_course
@@ -31,23 +29,6 @@ RUN_PREFIX = "crun_"
 FUNDED = ("fully_funded", "adult_skills_fund", "apprenticeship_levy")
 MAX_RADIUS_KM = 300.0
 DEFAULT_RADIUS_KM = 15.0
-_SOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
-
-
-def check_source(source: str) -> str:
-    """A source name: letters, digits, ``_ . -``, at most 64 characters."""
-    if not _SOURCE.match(source):
-        raise ValidationFailed(
-            "Invalid source name.",
-            [
-                {
-                    "field": "query.source",
-                    "message": "1-64 letters, digits, '_', '.' or '-'",
-                    "type": "value_error",
-                }
-            ],
-        )
-    return source
 
 
 def course_event_data(
@@ -131,6 +112,7 @@ class CourseTarget:
         return {str(r[0]): str(r[1]) for r in rows}
 
     parallel_prepare = False
+    worker_preload: tuple[str, ...] = ()
 
     @staticmethod
     def prepare(record: CourseRecord) -> CourseRecord:
@@ -273,57 +255,11 @@ def _codes_for(record: CourseRecord) -> list[str | None]:
     return out
 
 
-def ingest_feed(
-    engine: Engine,
-    stream: IO[bytes],
-    *,
-    source: str,
-    format: str,
-    mode: str = "delta",
-    on_batch: Callable[[Counts], None] | None = None,
-    batch_size: int = 200,
-) -> RunView:
-    """Read a whole course feed through its adapter into the catalogue, as one ingest run."""
-    adapter = ADAPTERS.get(format)
-    if adapter is None:
-        raise InvalidInput(f"Unknown format {format!r}; use one of {', '.join(ADAPTERS)}.")
-    return ingest_items(
-        engine,
-        adapter(cast(BinaryIO, stream)),
-        source=source,
-        format=format,
-        mode=mode,
-        on_batch=on_batch,
-        batch_size=batch_size,
-    )
-
-
-def ingest_items(
-    engine: Engine,
-    items: Iterable[CourseRecord | Reject],
-    *,
-    source: str,
-    format: str,
-    mode: str = "delta",
-    on_batch: Callable[[Counts], None] | None = None,
-    batch_size: int = 200,
-) -> RunView:
-    """Ingest course records already read, as one run."""
-    check_source(source)
-    if mode not in ("delta", "snapshot"):
-        raise InvalidInput("mode must be 'delta' or 'snapshot'.")
-    run_id = new_id(RUN_PREFIX)
-    create_run(engine, run_id, source=source, format=format, mode=mode)
-    return run_feed(
-        engine,
-        run_id,
-        items,
-        CourseTarget(),
-        source=source,
-        mode=mode,
-        batch_size=batch_size,
-        on_batch=on_batch,
-    )
+INGESTION: Final = Ingestion(RUN_PREFIX, ADAPTERS, CourseTarget, batch_size=200)
+ingest_feed = INGESTION.feed
+"""Read a whole course feed through its adapter into the catalogue, as one ingest run."""
+ingest_items = INGESTION.items
+"""Ingest course records already read, as one run."""
 
 
 def get_course(session: Session, course_id: str) -> tuple[Course, Provider, list[Presentation]]:
@@ -422,7 +358,23 @@ def search(
     today = today or utcnow().date()
     conds = _conditions(f, today)
     if f.near:
-        return _search_near(session, f, conds, limit=limit, cursor=cursor, secret=secret)
+        area = around(f.near, f.radius_km if f.radius_km is not None else DEFAULT_RADIUS_KM)
+        box = area.within_box(col(Course.lat), col(Course.lon))
+        rows = session.exec(
+            select(Course, Provider)
+            .join(Provider, col(Provider.id) == col(Course.provider_id))
+            .where(*conds, *box)
+        ).all()
+        nearest, nxt = page_by_distance(
+            rows,
+            area,
+            position=lambda row: (row[0].lat, row[0].lon),
+            key=lambda row: row[0].id,
+            limit=limit,
+            cursor=cursor,
+            secret=secret,
+        )
+        return [(c, p, distance) for (c, p), distance in nearest], nxt
     sort_key = func.coalesce(Course.next_start, date(9999, 12, 31))
     query = (
         select(Course, Provider)
@@ -442,56 +394,6 @@ def search(
         last = page[-1][0]
         nxt = encode_cursor([last.next_start or date(9999, 12, 31), last.id], secret)
     return [(c, p, None) for c, p in page], nxt
-
-
-def _search_near(
-    session: Session,
-    f: CourseFilters,
-    conds: list[Any],
-    *,
-    limit: int,
-    cursor: str | None,
-    secret: str,
-) -> tuple[list[tuple[Course, Provider, float | None]], str | None]:
-    assert f.near is not None
-    point = geo.lookup(f.near)
-    if point is None:
-        raise ValidationFailed(
-            f"Unknown place {f.near!r}.",
-            [
-                {
-                    "field": "query.near",
-                    "message": "not a known UK postcode or outward code",
-                    "type": "value_error",
-                }
-            ],
-        )
-    radius = f.radius_km if f.radius_km is not None else DEFAULT_RADIUS_KM
-    lat_min, lat_max, lon_min, lon_max = geo.bounding_box(point.lat, point.lon, radius)
-    query = (
-        select(Course, Provider)
-        .join(Provider, col(Provider.id) == col(Course.provider_id))
-        .where(
-            *conds,
-            col(Course.lat).between(lat_min, lat_max),
-            col(Course.lon).between(lon_min, lon_max),
-        )
-    )
-    found: list[tuple[float, str, Course, Provider]] = []
-    for c, p in session.exec(query).all():
-        assert c.lat is not None and c.lon is not None
-        d = round(geo.haversine_km(point.lat, point.lon, c.lat, c.lon), 3)
-        if d <= radius:
-            found.append((d, c.id, c, p))
-    found.sort(key=lambda t: (t[0], t[1]))
-    if cursor:
-        last_d, last_id = decode_cursor(cursor, secret, 2)
-        if not isinstance(last_d, (int, float)) or not isinstance(last_id, str):
-            raise InvalidInput("The cursor is not valid: use `next_cursor` from a previous page.")
-        found = [t for t in found if (t[0], t[1]) > (float(last_d), last_id)]
-    page = found[:limit]
-    nxt = encode_cursor([page[-1][0], page[-1][1]], secret) if len(found) > limit else None
-    return [(c, p, d) for d, _, c, p in page], nxt
 
 
 def list_providers(

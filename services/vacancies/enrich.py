@@ -131,3 +131,16 @@ def enrich(record: VacancyRecord) -> Enrichment:
     ]
     out.enriched_with = "taxonomy-v1"
     return out
+
+
+def warm_up() -> None:
+    """Load now what :func:`enrich` loads on first use (the taxonomy, its classifier, postcodes)."""
+    enrich(
+        VacancyRecord(
+            external_id="warm-up",
+            title="Warm up",  # a title no rule knows: the classifier is consulted
+            employer="Warm-up NHS Trust",
+            description="Support patients with personal care. Full UK driving licence.",
+            postcode="B15 2TT",
+        )
+    )

@@ -1,61 +1,42 @@
 """The vacancies service's logic: ingesting feeds and searching vacancies. No FastAPI here.
 
-Ingestion goes through ``services.common.ingest_runs.run_feed`` with ``VacancyTarget``:
-``prepare_vacancy`` (pure: enrichment, the costly part, run on worker processes for big
-feeds) turns a record into the vacancy's column values, and ``VacancyTarget.write`` stores a
-batch of them with one multi-row INSERT and one multi-row UPDATE. JobPosting JSON-LD is read
-with the adapter's deferred variant, so an unchanged advert is never parsed or enriched.
+Ingestion (``INGESTION``: ``ingest_feed``, ``ingest_items``) goes through
+``services.common.ingest_runs.run_feed`` with ``VacancyTarget``: ``prepare_vacancy`` (pure:
+parse and enrichment, the costly part, run on worker processes for big feeds) turns a record
+into the vacancy's column values, and ``VacancyTarget.write`` stores a batch of them with one
+multi-row INSERT and one multi-row UPDATE. JobPosting JSON-LD is read with the adapter's
+deferred variant, so an unchanged advert is never parsed or enriched. Stored vacancies take a
+changed taxonomy through ``services.vacancies.reenrich``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any, BinaryIO, Final, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import Table, and_, bindparam, func, insert, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from services.common import geo
-from services.common.errors import InvalidInput, NotFound, ValidationFailed
+from services.common.errors import InvalidInput, NotFound
 from services.common.events import Event
-from services.common.ingest import Deferred, Reject
-from services.common.ingest_runs import Change, Counts, RunView, create_run, run_feed
-from services.common.models import new_id, stable_id, utcnow
+from services.common.ingest_runs import Change, Ingestion
+from services.common.models import stable_id, utcnow
+from services.common.nearby import around, page_by_distance
 from services.common.pagination import after, decode_cursor, encode_cursor
 from services.vacancies.adapters import ADAPTERS, VacancyRecord
 from services.vacancies.adapters.jobposting import defer_jobposting
-from services.vacancies.enrich import enrich
+from services.vacancies.enrich import Enrichment, enrich
 from services.vacancies.models import Vacancy
 
 __all__ = ["Vacancy"]
 
 STREAM = "vacancies"
 RUN_PREFIX = "vrun_"
-_SOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 MAX_RADIUS_KM = 300.0
 DEFAULT_RADIUS_KM = 10.0
-
-
-def check_source(source: str) -> str:
-    """A source name: letters, digits, ``_ . -``, at most 64 characters."""
-    if not _SOURCE.match(source):
-        raise ValidationFailed(
-            "Invalid source name.",
-            [
-                {
-                    "field": "query.source",
-                    "message": "1-64 letters, digits, '_', '.' or '-'",
-                    "type": "value_error",
-                }
-            ],
-        )
-    return source
-
 
 _EVENT_COLUMNS: Final = (
     "id",
@@ -121,23 +102,36 @@ def _status(status: str, closing_date: date | None, today: date | None) -> str:
     return "open"
 
 
-def prepare_vacancy(record: VacancyRecord) -> dict[str, Any]:
-    """A record's column values, with everything enrichment derives from it.
-
-    Pure (no database, no clock), so ingestion runs it in worker processes for big feeds;
-    ``VacancyTarget.write`` adds the id, source, hash and timestamps.
-    """
-    extra = enrich(record)
+def enrichment_columns(extra: Enrichment) -> dict[str, Any]:
+    """The vacancy's column values that enrichment decides."""
     return {
-        "external_id": record.external_id,
-        "title": record.title[:512],
-        "employer": record.employer[:512] if record.employer else None,
         "employer_type": extra.employer_type,
         "sector": extra.sector,
         "role": extra.role,
         "role_confidence": extra.role_confidence,
         "soc_code": extra.soc_code,
         "band": extra.band,
+        "lat": extra.lat,
+        "lon": extra.lon,
+        "region": extra.region,
+        "lad_code": extra.lad_code,
+        "entry_level": extra.entry_level,
+        "skills": extra.skills,
+        "requirements": extra.requirements,
+        "enriched_with": extra.enriched_with,
+    }
+
+
+def prepare_vacancy(record: VacancyRecord) -> dict[str, Any]:
+    """A record's column values, with everything enrichment derives from it.
+
+    Pure (no database, no clock), so ingestion runs it in worker processes for big feeds;
+    ``VacancyTarget.write`` adds the id, source, hash and timestamps.
+    """
+    return {
+        "external_id": record.external_id,
+        "title": record.title[:512],
+        "employer": record.employer[:512] if record.employer else None,
         "salary_text": record.salary_text[:512] if record.salary_text else None,
         "salary_min": record.salary_min,
         "salary_max": record.salary_max,
@@ -147,23 +141,16 @@ def prepare_vacancy(record: VacancyRecord) -> dict[str, Any]:
         "contract": record.contract,
         "postcode": record.postcode[:16] if record.postcode else None,
         "locality": record.locality[:256] if record.locality else None,
-        "lat": extra.lat,
-        "lon": extra.lon,
-        "region": extra.region,
-        "lad_code": extra.lad_code,
         "posted_at": record.posted_at,
         "closing_date": record.closing_date,
-        "entry_level": extra.entry_level,
         "url": record.url[:1024] if record.url else None,
         "category": record.category[:128] if record.category else None,
         "description": record.description,
-        "skills": extra.skills,
-        "requirements": extra.requirements,
-        "enriched_with": extra.enriched_with,
+        **enrichment_columns(enrich(record)),
     }
 
 
-_VACANCY_TABLE = cast(Table, Vacancy.__table__)  # type: ignore[attr-defined]
+VACANCY_TABLE = cast(Table, Vacancy.__table__)  # type: ignore[attr-defined]
 
 
 class VacancyTarget:
@@ -176,7 +163,7 @@ class VacancyTarget:
     ) -> dict[str, str]:
         if not external_ids:
             return {}
-        table = _VACANCY_TABLE
+        table = VACANCY_TABLE
         query = sa_select(table.c.external_id, table.c.content_hash).where(
             table.c.source == source, table.c.external_id.in_(external_ids)
         )
@@ -185,12 +172,13 @@ class VacancyTarget:
 
     prepare = staticmethod(prepare_vacancy)
     parallel_prepare = True  # parse and taxonomy extraction: milliseconds per advert
+    worker_preload: tuple[str, ...] = ("services.vacancies.worker_preload",)
 
     def write(
         self, session: Session, source: str, changes: Sequence[Change[dict[str, Any]]]
     ) -> list[Event]:
         """Insert the new vacancies and replace the changed ones: two bulk statements."""
-        table = _VACANCY_TABLE
+        table = VACANCY_TABLE
         now = utcnow()
         rows: list[dict[str, Any]] = []
         for change in changes:
@@ -253,75 +241,17 @@ class VacancyTarget:
         return events
 
 
-VacancyItem = VacancyRecord | Deferred[VacancyRecord] | Reject
-
-
-def read_feed(stream: IO[bytes], format: str) -> Iterator[VacancyItem]:
-    """The items ingestion reads from a feed: JobPosting adverts deferred, others parsed."""
-    if format == "jobposting-jsonld":
-        return defer_jobposting(cast(BinaryIO, stream))
-    adapter = ADAPTERS.get(format)
-    if adapter is None:
-        raise InvalidInput(f"Unknown format {format!r}; use one of {', '.join(ADAPTERS)}.")
-    return adapter(cast(BinaryIO, stream))
-
-
-def ingest_feed(
-    engine: Engine,
-    stream: IO[bytes],
-    *,
-    source: str,
-    format: str,
-    mode: str = "delta",
-    on_batch: Callable[[Counts], None] | None = None,
-    batch_size: int = 500,
-    workers: int | None = None,
-) -> RunView:
-    """Read a whole feed through its adapter into the vacancy table, as one ingest run.
-
-    ``workers``: processes that prepare (parse and enrich) new and changed adverts of a big
-    feed; ``None`` means one per CPU, ``1`` keeps it all in this process.
-    """
-    return ingest_items(
-        engine,
-        read_feed(stream, format),
-        source=source,
-        format=format,
-        mode=mode,
-        on_batch=on_batch,
-        batch_size=batch_size,
-        workers=workers,
-    )
-
-
-def ingest_items(
-    engine: Engine,
-    items: Iterable[VacancyItem],
-    *,
-    source: str,
-    format: str,
-    mode: str = "delta",
-    on_batch: Callable[[Counts], None] | None = None,
-    batch_size: int = 500,
-    workers: int | None = None,
-) -> RunView:
-    """Ingest records already read (a remote pull's pages, say) as one run."""
-    check_source(source)
-    if mode not in ("delta", "snapshot"):
-        raise InvalidInput("mode must be 'delta' or 'snapshot'.")
-    run_id = new_id(RUN_PREFIX)
-    create_run(engine, run_id, source=source, format=format, mode=mode)
-    return run_feed(
-        engine,
-        run_id,
-        items,
-        VacancyTarget(),
-        source=source,
-        mode=mode,
-        batch_size=batch_size,
-        on_batch=on_batch,
-        workers=workers,
-    )
+INGESTION: Final = Ingestion(
+    RUN_PREFIX,
+    # JobPosting adverts are read deferred: an unchanged advert is never parsed or enriched
+    {**ADAPTERS, "jobposting-jsonld": defer_jobposting},
+    VacancyTarget,
+    batch_size=500,
+)
+ingest_feed = INGESTION.feed
+"""Read a whole vacancy feed through its adapter into the vacancy table, as one ingest run."""
+ingest_items = INGESTION.items
+"""Ingest vacancy records already read (a remote pull's pages, say) as one run."""
 
 
 def get_vacancy(session: Session, vacancy_id: str) -> Vacancy:
@@ -397,7 +327,19 @@ def search(
     today = today or utcnow().date()
     conds = _conditions(f, today)
     if f.near:
-        return _search_near(session, f, conds, limit=limit, cursor=cursor, secret=secret)
+        area = around(f.near, f.radius_km if f.radius_km is not None else DEFAULT_RADIUS_KM)
+        box = area.within_box(col(Vacancy.lat), col(Vacancy.lon))
+        rows = session.exec(select(Vacancy).where(*conds, *box)).all()
+        nearest, nxt = page_by_distance(
+            rows,
+            area,
+            position=lambda v: (v.lat, v.lon),
+            key=lambda v: v.id,
+            limit=limit,
+            cursor=cursor,
+            secret=secret,
+        )
+        return [(v, distance) for v, distance in nearest], nxt
     columns: list[Any] = [col(Vacancy.posted_at), col(Vacancy.id)]
     query = (
         select(Vacancy)
@@ -415,52 +357,6 @@ def search(
     if len(rows) > limit and page[-1].posted_at is not None:
         nxt = encode_cursor([page[-1].posted_at, page[-1].id], secret)
     return [(v, None) for v in page], nxt
-
-
-def _search_near(
-    session: Session,
-    f: VacancyFilters,
-    conds: list[Any],
-    *,
-    limit: int,
-    cursor: str | None,
-    secret: str,
-) -> tuple[list[tuple[Vacancy, float | None]], str | None]:
-    assert f.near is not None
-    point = geo.lookup(f.near)
-    if point is None:
-        raise ValidationFailed(
-            f"Unknown place {f.near!r}.",
-            [
-                {
-                    "field": "query.near",
-                    "message": "not a known UK postcode or outward code",
-                    "type": "value_error",
-                }
-            ],
-        )
-    radius = f.radius_km if f.radius_km is not None else DEFAULT_RADIUS_KM
-    lat_min, lat_max, lon_min, lon_max = geo.bounding_box(point.lat, point.lon, radius)
-    query = select(Vacancy).where(
-        *conds,
-        col(Vacancy.lat).between(lat_min, lat_max),
-        col(Vacancy.lon).between(lon_min, lon_max),
-    )
-    found: list[tuple[float, str, Vacancy]] = []
-    for v in session.exec(query).all():
-        assert v.lat is not None and v.lon is not None
-        d = geo.haversine_km(point.lat, point.lon, v.lat, v.lon)
-        if d <= radius:
-            found.append((round(d, 3), v.id, v))
-    found.sort(key=lambda t: (t[0], t[1]))
-    if cursor:
-        last_d, last_id = decode_cursor(cursor, secret, 2)
-        if not isinstance(last_d, (int, float)) or not isinstance(last_id, str):
-            raise InvalidInput("The cursor is not valid: use `next_cursor` from a previous page.")
-        found = [t for t in found if (t[0], t[1]) > (float(last_d), last_id)]
-    page = found[:limit]
-    nxt = encode_cursor([page[-1][0], page[-1][1]], secret) if len(found) > limit else None
-    return [(v, d) for d, _, v in page], nxt
 
 
 def snapshot_page(

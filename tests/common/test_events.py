@@ -8,7 +8,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from services.common.events import Event, EventBus, InProcessBus, RedisStreamsBus, consume
+from services.common.events import (
+    Delivery,
+    Event,
+    EventBus,
+    GroupMissing,
+    InProcessBus,
+    RedisStreamsBus,
+    consume,
+)
 
 
 @pytest.fixture(params=["inprocess", pytest.param("redis", marks=pytest.mark.integration)])
@@ -82,8 +90,8 @@ async def test_consume_runs_handler_and_acks(bus: EventBus) -> None:
     seen: list[str] = []
     stop = asyncio.Event()
 
-    async def handler(event: Event) -> None:
-        seen.append(event.key)
+    async def handler(delivery: Delivery) -> None:
+        seen.append(delivery.event.key)
         if len(seen) == 3:
             stop.set()
 
@@ -92,6 +100,102 @@ async def test_consume_runs_handler_and_acks(bus: EventBus) -> None:
     await asyncio.wait_for(consume(bus, "s", "g", "c", handler, stop=stop, block_ms=50), 5)
     assert seen == ["a", "b", "c"]
     assert await bus.claim_stale("s", "g", "other", min_idle_ms=0) == []
+
+
+async def test_move_group_sets_where_the_group_reads_next(bus: EventBus) -> None:
+    await bus.ensure_group("s", "g")
+    positions = [await bus.publish("s", Event("t", str(i))) for i in range(4)]
+    await bus.move_group("s", "g", positions[1])
+    assert [d.event.key for d in await bus.read_group("s", "g", "c", block_ms=50)] == ["2", "3"]
+    await bus.move_group("s", "g", "0")  # back to the start: everything again
+    again = await bus.read_group("s", "g", "c", block_ms=50)
+    assert [d.position for d in again] == positions
+
+
+async def test_a_vanished_group_raises_group_missing(bus: EventBus) -> None:
+    await bus.ensure_group("s", "g")
+    await bus.publish("s", Event("t", "k"))
+    await bus.drop_group("s", "g")
+    with pytest.raises(GroupMissing):
+        await bus.read_group("s", "g", "c", block_ms=10)
+    with pytest.raises(GroupMissing):
+        await bus.claim_stale("s", "g", "c", min_idle_ms=0)
+    with pytest.raises(GroupMissing):
+        await bus.move_group("s", "g", "0")
+    await bus.drop_group("s", "g")  # dropping what is gone is a no-op
+    await bus.drop_group("never-written", "g")
+
+
+async def test_consume_reclaims_what_a_dead_consumer_read_and_never_acked(bus: EventBus) -> None:
+    """A consumer killed after reading and before acking: its restart handles the entry once."""
+    await bus.ensure_group("s", "g")
+    sent = [await bus.publish("s", Event("t", key)) for key in ("a", "b")]
+    read = await bus.read_group("s", "g", "replica-1", count=1, block_ms=50)
+    assert [d.position for d in read] == sent[:1]  # ... and the process died here
+
+    handled: list[str] = []
+    stop = asyncio.Event()
+
+    async def handler(delivery: Delivery) -> None:
+        handled.append(delivery.event.key)
+        if len(handled) == 2:
+            stop.set()
+
+    await asyncio.wait_for(
+        consume(bus, "s", "g", "replica-1", handler, stop=stop, block_ms=50), 5
+    )
+    assert handled == ["a", "b"]  # the pending one first, then the unread one, each once
+    assert await bus.claim_stale("s", "g", "other", min_idle_ms=0) == []  # all acked
+
+
+async def test_consume_retries_an_entry_whose_handler_failed(bus: EventBus) -> None:
+    await bus.publish("s", Event("t", "flaky"))
+    await bus.publish("s", Event("t", "fine"))
+    attempts: list[str] = []
+    stop = asyncio.Event()
+
+    async def handler(delivery: Delivery) -> None:
+        attempts.append(delivery.event.key)
+        if attempts.count("flaky") == 1 and delivery.event.key == "flaky":
+            raise RuntimeError("the database is away")
+        if attempts.count("flaky") == 2:
+            stop.set()
+
+    await asyncio.wait_for(
+        consume(bus, "s", "g", "c", handler, stop=stop, block_ms=50, reclaim_idle_ms=100), 5
+    )
+    assert attempts == ["flaky", "fine", "flaky"]  # left pending, re-claimed, not lost
+    assert await bus.claim_stale("s", "g", "other", min_idle_ms=0) == []
+
+
+async def test_consume_from_a_start_position_skips_what_came_before(bus: EventBus) -> None:
+    await bus.publish("s", Event("t", "in-the-snapshot"))
+    start = await bus.last_position("s")
+    await bus.publish("s", Event("t", "after"))
+    handled: list[str] = []
+    stop = asyncio.Event()
+
+    async def handler(delivery: Delivery) -> None:
+        handled.append(delivery.event.key)
+        stop.set()
+
+    await asyncio.wait_for(
+        consume(bus, "s", "g", "c", handler, stop=stop, start=start, block_ms=50), 5
+    )
+    assert handled == ["after"]
+
+
+async def test_consume_raises_when_its_group_vanishes(bus: EventBus) -> None:
+    stop = asyncio.Event()
+
+    async def handler(delivery: Delivery) -> None:
+        return None
+
+    task = asyncio.create_task(consume(bus, "s", "g", "c", handler, stop=stop, block_ms=50))
+    await asyncio.sleep(0.2)
+    await bus.drop_group("s", "g")
+    with pytest.raises(GroupMissing):
+        await asyncio.wait_for(task, 5)
 
 
 def test_in_process_stream_is_bounded() -> None:

@@ -4,24 +4,31 @@ duplicates, rejects from a deferred build, a broken feed part-way, events in fee
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import numpy as np
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from services.common.db import json_serializer
+from services.common.errors import InvalidInput, ValidationFailed
 from services.common.events import Event
 from services.common.ingest import Deferred, FeedError, Reject
 from services.common.ingest_runs import (
     Change,
+    Ingestion,
     create_run,
     get_run,
     ingest_run_metadata,
+    ingest_run_table,
     prepare_item,
     run_feed,
 )
@@ -70,6 +77,7 @@ class ThingTarget:
     stream = "things"
     prepare = staticmethod(prepare_thing)
     parallel_prepare = True  # the feeds here stay under PARALLEL_MIN_RECORDS: no pool starts
+    worker_preload: tuple[str, ...] = ()
 
     def existing_hashes(
         self, session: Session, source: str, external_ids: Sequence[str]
@@ -291,3 +299,43 @@ def test_a_target_whose_prepare_is_light_never_starts_workers(
     run = ingest(engine, feed, workers=4, parallel_min=0, target=LightThingTarget())
     assert counts(run) == (120, 120, 0, 0, 0, 0)
     assert len(BUILT) == 120
+
+
+def read_things(stream: BinaryIO) -> Iterator[Thing | Reject]:
+    """A toy adapter: one ``id=value`` per line."""
+    for position, line in enumerate(stream.read().decode().splitlines()):
+        external_id, _, value = line.partition("=")
+        yield Thing(external_id, value) if value else Reject(position, external_id, "no value")
+
+
+THINGS = Ingestion("trun_", {"lines": read_things}, ThingTarget, batch_size=2)
+
+
+def test_an_ingestion_reads_the_format_and_records_a_run_under_its_prefix(engine: Engine) -> None:
+    run = THINGS.feed(engine, io.BytesIO(b"a=1\nb=2\nc\nd=4"), source="src", format="lines")
+    assert run.id.startswith("trun_")
+    assert (run.counts.received, run.counts.created, run.counts.rejected) == (4, 3, 1)
+    assert run.rejects == [{"position": 2, "external_id": "c", "reason": "no value"}]
+    assert get_run(engine, run.id).status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({"source": "src", "format": "xml"}, InvalidInput),
+        ({"source": "no spaces", "format": "lines"}, ValidationFailed),
+        ({"source": "src", "format": "lines", "mode": "replace"}, InvalidInput),
+    ],
+)
+def test_an_ingestion_refuses_bad_options_before_recording_a_run(
+    engine: Engine, options: dict[str, str], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        THINGS.feed(engine, io.BytesIO(b"a=1"), **options)  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        assert conn.execute(select(ingest_run_table)).all() == []
+
+
+def test_json_columns_are_written_as_json_dumps_would_read_them() -> None:
+    value = {1: [np.float64(1.5), np.int64(2)], "nan": float("nan"), "t": (1, "é")}
+    assert json.loads(json_serializer(value)) == {"1": [1.5, 2], "nan": None, "t": [1, "é"]}

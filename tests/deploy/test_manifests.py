@@ -255,6 +255,12 @@ def test_compose_publishes_only_the_gateway_which_waits_for_every_service() -> N
     assert {n for n, c in waits.items() if c["condition"] == "service_healthy"} >= set(APP_SERVICES) - {"gateway"}
 
 
+def test_compose_matching_replicas_have_distinct_stable_hostnames() -> None:
+    """Each replica's event consumer groups are named after its hostname: one each, kept."""
+    names = [COMPOSE["services"][f"matching-{i}"].get("hostname") for i in (1, 2)]
+    assert names == ["matching-1", "matching-2"]
+
+
 def test_compose_urls_name_compose_services() -> None:
     env = COMPOSE["services"]["gateway"]["environment"]
     matching = env["ROUTEWAY_SERVICES__MATCHING_URL"].split(",")

@@ -3,9 +3,10 @@
 * ``embedded``: ``routeway serve`` as a subprocess on a free loopback port, SQLite in a fresh
   folder. Always runs.
 * ``distributed``: ``deploy/run_distributed.py start`` (what ``make run-distributed`` runs) on
-  free loopback ports, a fresh PostgreSQL database and Redis database 9 (its streams stay apart
-  from a ``make run-distributed`` on database 0). Runs under ``CI=true`` or with
-  ``ROUTEWAY_E2E_DISTRIBUTED=1``; otherwise skipped (locally it adds about a minute).
+  free loopback ports, a fresh PostgreSQL database and a private ``redis-server`` on a free
+  port (no persistence), which the Redis drill stops and starts again without touching the
+  machine's shared Redis. Runs under ``CI=true`` or with ``ROUTEWAY_E2E_DISTRIBUTED=1``;
+  otherwise skipped (locally it adds about a minute).
 * ``external``: a deployment already running at ``ROUTEWAY_E2E_BASE_URL``, with keys given as
   ``ROUTEWAY_E2E_KEYS="admin=rw_...,adviser=rw_...,employer_hub=rw_...,jobseeker_app=rw_..."``
   (the demo keys ``make run-distributed`` prints). When set, it replaces the two above.
@@ -17,6 +18,7 @@ goes to a log file whose end is shown when a start fails.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,16 +34,63 @@ import pytest
 
 from deploy.run_distributed import Recorded, parse_pids
 from services.common.settings import Settings
-from tests.conftest import IN_CI, PG_ADMIN_URL, REDIS_URL, make_key, unavailable
+from tests.conftest import IN_CI, PG_ADMIN_URL, make_key, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_DISTRIBUTED = ROOT / "deploy" / "run_distributed.py"
 DISTRIBUTED = IN_CI or os.environ.get("ROUTEWAY_E2E_DISTRIBUTED") == "1"
 EXTERNAL_URL = os.environ.get("ROUTEWAY_E2E_BASE_URL")
-E2E_REDIS_DB = 9
 SECRET = "e2e-" + uuid.uuid4().hex
 START_TIMEOUT_S = 180.0
 SCOPES = {"adviser": ("e2e-office", None), "employer_hub": (None, "e2e-hub")}
+
+
+@dataclass
+class PrivateRedis:
+    """A ``redis-server`` of this test session on its own port (no persistence): stoppable."""
+
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout_s: float = 15.0) -> None:
+        """Start it on its port (again) and wait until it answers."""
+        import redis
+
+        assert self.process is None or self.process.poll() is not None, "already running"
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server is not on PATH")
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [str(binary), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--daemonize", "no"],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=1).ping()
+                return
+            except redis.RedisError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start: {_tail(self.log)}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM; it keeps nothing) and wait until it has exited."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
 
 
 @dataclass
@@ -53,6 +102,7 @@ class Deployment:
     settings: Settings | None = None
     data_dir: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    redis: PrivateRedis | None = None
 
     def headers(self, role: str) -> dict[str, str]:
         """``Authorization`` for a key of ``role`` (created once per deployment)."""
@@ -196,26 +246,17 @@ def _drop_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _e2e_redis_url() -> str:
-    import redis
-
-    url = f"{REDIS_URL.rsplit('/', 1)[0]}/{E2E_REDIS_DB}"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        unavailable(f"Redis is not reachable at {url}: {exc}")
-    return url
-
-
 @pytest.fixture(scope="session")
 def distributed_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """``deploy/run_distributed.py start``: five processes on PostgreSQL and Redis."""
     if not DISTRIBUTED:
         pytest.skip("distributed mode runs under CI=true or with ROUTEWAY_E2E_DISTRIBUTED=1")
-    redis_url = _e2e_redis_url()
-    database_url = _fresh_database()
     data_dir = tmp_path_factory.mktemp("e2e-distributed")
-    gateway, vacancies, training, matching_1, matching_2 = free_ports(5)
+    gateway, vacancies, training, matching_1, matching_2, redis_port = free_ports(6)
+    private_redis = PrivateRedis(redis_port, data_dir / "redis.log")
+    private_redis.start()
+    redis_url = private_redis.url
+    database_url = _fresh_database()
     deployment = Deployment(
         "distributed",
         f"http://127.0.0.1:{gateway}",
@@ -229,6 +270,7 @@ def distributed_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator
             secret_key=SECRET,
         ),
         data_dir,
+        redis=private_redis,
     )
     try:
         started = deployment.run_script(
@@ -246,6 +288,7 @@ def distributed_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     finally:
         stopped = deployment.run_script("stop", timeout=120)
         _drop_database(database_url)
+        private_redis.stop()
         assert stopped.returncode == 0, stopped.stderr
 
 

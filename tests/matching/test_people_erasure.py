@@ -11,9 +11,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlmodel import Session
 
 from services.common.events import EventBus
 from services.common.settings import Settings
+from services.matching.models import Jobseeker
+from services.matching.people_service import profile_of
 from tests.matching.people_support import advert, ingest_vacancies, new_jobseeker, wait_indexed
 
 
@@ -68,6 +71,13 @@ def test_erasure_leaves_no_trace(
     assert person["id"] in [item["jobseeker_id"] for item in shortlist["items"]]
     assert people.index.traces(person["id"]) and people.cache.count(person["id"]) == 1
 
+    keeper = matching.state.index_keeper
+    with Session(matching.state.engine) as session:
+        row = session.get(Jobseeker, person["id"])
+        assert row is not None
+        profile = profile_of(row)
+    assert keeper.read(lambda index: index.routes_remembered(profile)) > 0
+
     erased = gateway.delete(url, headers=adviser_headers)
     assert erased.status_code == 200, erased.text
     assert erased.json()["erased"] == {
@@ -84,6 +94,7 @@ def test_erasure_leaves_no_trace(
     after = gateway.get(f"/v1/vacancies/{vacancy_id}/shortlist", headers=adviser_headers).json()
     assert person["id"] not in [item["jobseeker_id"] for item in after["items"]]
     assert people.index.traces(person["id"]) == [] and people.cache.count(person["id"]) == 0
+    assert keeper.read(lambda index: index.routes_remembered(profile)) == 0
 
     # events: published, carrying the id only, never the person's data
     _wait(lambda: any(b'"jobseeker.erased"' in e for e in _events(matching.state.bus)))

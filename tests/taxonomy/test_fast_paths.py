@@ -29,9 +29,12 @@ from services.taxonomy.matcher import (
     _ESSENTIAL,
     _HEADER,
     BOILERPLATE_PHRASES,
-    MAX_EVIDENCE,
+    CONTEXT_PATTERNS,
+    EXCLUDING_PATTERNS,
+    contact_ranges,
     default_index,
     find_skills,
+    skill_hits,
 )
 from services.taxonomy.models import Requirements, SkillHit, Span
 from services.taxonomy.textview import (
@@ -79,6 +82,8 @@ def _reference_find_skills(view: TextView) -> tuple[SkillHit, ...]:
     tokens = view.tokens
     norms = [token.norm for token in tokens]
     boiler = {view.segment_of(m.start()) for m in re.finditer(_boilerplate_plain(), view.lower)}
+    for low, high in contact_ranges(view.lower):
+        boiler |= {seg for seg, start in enumerate(view.segment_starts) if low < start <= high}
     marks: dict[int, list[tuple[int, bool]]] = defaultdict(list)
     for m in _DESIRABLE.finditer(view.lower):
         marks[view.segment_of(m.start())].append((m.start(), False))
@@ -103,9 +108,7 @@ def _reference_find_skills(view: TextView) -> tuple[SkillHit, ...]:
             return (before[-1] if before else found[0])[1]
         return True if state[segment] is None else bool(state[segment])
 
-    spans: dict[str, list[Span]] = {}
-    essential: dict[str, bool] = {}
-    order: list[str] = []
+    hits: list[tuple[str, Span, int, bool]] = []
     i, n = 0, len(tokens)
     while i < n:
         candidates = index.by_pair.get((norms[i], norms[i + 1]), ()) if i + 1 < n else ()
@@ -127,21 +130,19 @@ def _reference_find_skills(view: TextView) -> tuple[SkillHit, ...]:
             matched = length
             if first.segment in boiler or not phrase.skill_ids:
                 break
+            seg_start, seg_end = view.segment_bounds(first.segment)
+            needs = CONTEXT_PATTERNS.get(phrase.tokens)
+            if needs is not None and not needs.search(view.lower, seg_start, seg_end):
+                break
+            excludes = EXCLUDING_PATTERNS.get(phrase.tokens)
+            if excludes is not None and excludes.search(view.lower, seg_start, seg_end):
+                break
             is_essential = essential_at(first.start, first.segment)
             span = Span(first.start, last.end, view.original[first.start : last.end])
-            for sid in phrase.skill_ids:
-                if sid not in spans:
-                    spans[sid], essential[sid] = [], is_essential
-                    order.append(sid)
-                else:
-                    essential[sid] = essential[sid] or is_essential
-                if len(spans[sid]) < MAX_EVIDENCE:
-                    spans[sid].append(span)
+            hits += [(sid, span, first.segment, is_essential) for sid in phrase.skill_ids]
             break
         i += matched or 1
-    return tuple(
-        SkillHit(sid, index.labels[sid], tuple(spans[sid]), essential[sid]) for sid in order
-    )
+    return skill_hits(hits, index.labels)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -61,10 +62,13 @@ XCRI = f"""<?xml version="1.0" encoding="UTF-8"?>
 </catalog>""".encode()
 
 
-def ingest(client: TestClient, headers: dict[str, str], body: bytes, fmt: str = "xcri-cap") -> dict:  # type: ignore[type-arg]
+def ingest(
+    client: TestClient, headers: dict[str, str], body: bytes, fmt: str = "xcri-cap"
+) -> dict[str, Any]:
     response = client.post(f"/v1/ingest/courses?source=worcs&format={fmt}", headers=headers, content=body)
     assert response.status_code == 200, response.text
-    return response.json()
+    run: dict[str, Any] = response.json()
+    return run
 
 
 def test_xcri_ingest_counts_rejects_and_presentations(gateway: TestClient, admin_headers: dict[str, str]) -> None:

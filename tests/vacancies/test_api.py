@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,11 +36,14 @@ def jsonl(*items: dict[str, object]) -> bytes:
     return "\n".join(json.dumps(i) for i in items).encode()
 
 
-def ingest(client: TestClient, headers: dict[str, str], body: bytes, **params: str) -> dict:  # type: ignore[type-arg]
+def ingest(
+    client: TestClient, headers: dict[str, str], body: bytes, **params: str
+) -> dict[str, Any]:
     query = {"source": "test-feed", "format": "jobposting-jsonld", **params}
     response = client.post("/v1/ingest/vacancies", params=query, headers=headers, content=body)
     assert response.status_code == 200, response.text
-    return response.json()
+    run: dict[str, Any] = response.json()
+    return run
 
 
 FEED = jsonl(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -12,19 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from services.common.db import create_service_engine
 from services.common.ingest import Deferred
 from services.common.ingest_runs import RunView, create_run, run_feed
 from services.common.migrations import upgrade
-from services.common.outbox import outbox_table
 from services.common.settings import Settings
 from services.demo.vacancies import demo_vacancies_jsonl
 from services.vacancies import service
 from services.vacancies.adapters import jobposting
-from services.vacancies.models import Vacancy
+from tests.vacancies.stored import outbox_events, vacancy_rows
 
 TODAY = date(2026, 11, 23)
 
@@ -67,15 +67,11 @@ def ingest(engine: Engine, body: bytes, **options: Any) -> RunView:
 
 
 def vacancies(engine: Engine) -> dict[str, dict[str, Any]]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(Vacancy.__table__)).mappings().all()  # type: ignore[attr-defined]
-    return {row["external_id"]: dict(row) for row in rows}
+    return {row["external_id"]: row for row in vacancy_rows(engine)}
 
 
 def events(engine: Engine) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(outbox_table.c.event).order_by(outbox_table.c.seq)).all()
-    return [row[0] for row in rows]
+    return outbox_events(engine)
 
 
 def test_a_rerun_parses_and_enriches_nothing(
@@ -100,7 +96,7 @@ def test_a_rerun_parses_and_enriches_nothing(
 
 def test_the_stored_hash_is_the_raw_hash_of_the_advert(engine: Engine) -> None:
     body = feed(posting("A", "Porter"))
-    (item,) = list(service.read_feed(io.BytesIO(body), "jobposting-jsonld"))
+    (item,) = list(service.INGESTION.adapters["jobposting-jsonld"](io.BytesIO(body)))
     assert isinstance(item, Deferred)
     ingest(engine, body)
     assert vacancies(engine)["A"]["content_hash"] == item.raw_hash
@@ -145,7 +141,7 @@ def run_with(engine: Engine, body: bytes, workers: int) -> RunView:
     return run_feed(
         engine,
         "vrun_test",
-        service.read_feed(io.BytesIO(body), "jobposting-jsonld"),
+        service.INGESTION.adapters["jobposting-jsonld"](io.BytesIO(body)),
         service.VacancyTarget(),
         source="demo",
         mode="delta",
@@ -180,6 +176,7 @@ def test_a_worker_pool_stores_the_same_rows_and_events_in_the_same_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("services.common.ingest_runs.ProcessPoolExecutor", WarmPool)
+    monkeypatch.setattr("services.common.ingest_runs.START_POOL_IN_BACKGROUND", False)
     POOLS.clear()
     lines = demo_vacancies_jsonl(n=120, seed=11, today=TODAY).splitlines()
     lines.insert(40, b'{"@type": "JobPosting", "identifier": "NO-TITLE"}')
@@ -205,3 +202,15 @@ def test_a_worker_pool_stores_the_same_rows_and_events_in_the_same_order(
     assert one == pooled
     counts = one[0]
     assert (counts.received, counts.created, counts.unchanged, counts.rejected) == (122, 120, 1, 1)
+
+
+def test_the_worker_preload_leaves_enrichment_fully_loaded() -> None:
+    """What the pool's fork server imports loads the classifier too, so forked workers
+    start with everything ``enrich`` needs (checked in a fresh interpreter)."""
+    check = (
+        "import services.vacancies.worker_preload\n"
+        "from services.taxonomy.classifier import load_classifier\n"
+        "assert load_classifier.cache_info().currsize == 1, 'classifier not loaded'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", check], cwd=root, check=True, timeout=120)

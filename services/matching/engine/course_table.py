@@ -30,7 +30,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -135,9 +135,16 @@ class CourseTable:
         self.keys: FloatArray = np.empty(0, dtype=np.float64)
         self.dead_runs = 0
         self.dead_courses = 0
+        self._effect_orders: dict[bool, EffectOrder] = {}
+        self._online: dict[int, tuple[IntArray, npt.NDArray[np.bool_]]] = {}
 
     def __len__(self) -> int:
         return len(self.row_of)
+
+    @property
+    def effect_count(self) -> int:
+        """Distinct effects seen (codes ``0 .. effect_count - 1``)."""
+        return len(self._effect_of)
 
     @classmethod
     def rebuilt(cls, docs: Iterable[CourseDoc]) -> CourseTable:
@@ -157,6 +164,8 @@ class CourseTable:
     def append(self, doc: CourseDoc) -> None:
         """Add (or replace) one course and its runs."""
         self.remove(doc.id)
+        self._effect_orders.clear()
+        self._online.clear()
         row = len(self.docs)
         self.docs.append(doc)
         self.row_of[doc.id] = row
@@ -230,6 +239,8 @@ class CourseTable:
         row = self.row_of.pop(course_id, None)
         if row is None:
             return False
+        self._effect_orders.clear()
+        self._online.clear()
         self.alive.view()[row] = False
         self.docs[row] = None
         runs = self.runs_of[row]
@@ -255,6 +266,7 @@ class CourseTable:
         self.online_runs.replace(new_position[self.online_runs.view()])
         self.runs_of = [new_position[runs].tolist() for runs in self.runs_of]
         self.n_sorted = int(placed.size)
+        self._online.clear()
         self.keys = spatial.grid_key(
             self.run_lat.view()[: self.n_sorted], self.run_lon.view()[: self.n_sorted]
         )
@@ -286,19 +298,112 @@ class CourseTable:
             lat, lon, radius_km, self.run_x.view()[near], self.run_y.view()[near],
             self.run_z.view()[near],
         )  # fmt: skip
-        online = self.online_runs.view()
-        runs = np.concatenate((near[inside], online))
-        run_distance = np.concatenate((distance[inside], np.zeros(online.size)))
+        runs, run_distance = near[inside], distance[inside]
+        usable = self._usable(runs, start_floor)
+        runs, run_distance = runs[usable], run_distance[usable]
+        online, online_mask = self._online_reach(start_floor)
+        mask = online_mask.copy()
+        mask[self.run_course.view()[runs]] = True
+        return Reach(
+            np.concatenate((runs, online)),
+            np.concatenate((run_distance, np.zeros(online.size))),
+            np.flatnonzero(mask),
+            mask,
+        )
+
+    def _usable(self, runs: IntArray, start_floor: date) -> npt.NDArray[np.bool_]:
+        """Which runs are alive, of known length, and start on or after ``start_floor``."""
         starts = self.run_start.view()[runs]
-        usable = (
+        usable: npt.NDArray[np.bool_] = (
             self.run_alive.view()[runs]
             & ((starts == FLEXIBLE_START) | (starts >= start_floor.toordinal()))
             & ~np.isnan(self.run_weeks.view()[runs])
         )
-        runs, run_distance = runs[usable], run_distance[usable]
-        mask = np.zeros(len(self.docs), dtype=np.bool_)
-        mask[self.run_course.view()[runs]] = True
-        return Reach(runs, run_distance, np.flatnonzero(mask), mask)
+        return usable
+
+    def _online_reach(self, start_floor: date) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+        """The usable online runs from ``start_floor`` and their courses (the same for
+        everyone: kept per day until the table changes)."""
+        found = self._online.get(start_floor.toordinal())
+        if found is None:
+            online = self.online_runs.view()
+            runs = online[self._usable(online, start_floor)]
+            mask = np.zeros(len(self.docs), dtype=np.bool_)
+            mask[self.run_course.view()[runs]] = True
+            if len(self._online) >= 64:
+                self._online.clear()
+            found = self._online[start_floor.toordinal()] = (runs, mask)
+        return found
+
+    def effect_order(self, young: bool) -> EffectOrder:
+        """Every course row by (effect, shortest run, cost to a person, row), for people under
+        ``YOUNG_AGE`` or not; built on first use after a change (a few ms), then shared."""
+        order = self._effect_orders.get(young)
+        if order is None:
+            rows = np.arange(len(self.docs), dtype=np.int64)
+            effect = self.effect.view()
+            weeks = self.min_weeks.view()
+            cost = self.person_cost(rows, YOUNG_AGE - 1 if young else None)
+            sorted_rows = np.lexsort((rows, cost, weeks, effect))
+            e, w, c = effect[sorted_rows], weeks[sorted_rows], cost[sorted_rows]
+            new_tie = np.ones(sorted_rows.size, dtype=np.bool_)
+            new_tie[1:] = (e[1:] != e[:-1]) | (w[1:] != w[:-1]) | (c[1:] != c[:-1])
+            codes = np.arange(len(self._effect_of))
+            order = EffectOrder(
+                sorted_rows,
+                np.cumsum(new_tie),
+                np.searchsorted(e, codes, side="left"),
+                np.searchsorted(e, codes, side="right"),
+            )
+            self._effect_orders[young] = order
+        return order
+
+    def effect_best(
+        self,
+        reach: Reach,
+        lat: float,
+        lon: float,
+        age: int | None,
+        keep: int,
+        effects: Iterable[int] | None = None,
+    ) -> dict[int, list[int]]:
+        """Per effect (every one, or those in ``effects``), the best ``keep`` courses within
+        reach, best first; effects with no course within reach are left out.
+
+        Best by (shortest run, cost to the person, distance to the venue, row). Exactly the
+        first ``keep`` of each effect in a sort of every reachable course by those keys, but
+        only the courses that can be among them are sorted by distance: in the shared
+        ``effect_order`` (no distance) those ranked before the ``keep``-th of their effect,
+        plus every course tied with it.
+        """
+        young = age is not None and age < YOUNG_AGE
+        shared = self.effect_order(young)
+        if effects is None:
+            reachable = np.flatnonzero(reach.mask[shared.rows])
+        else:  # each effect is one slice of the shared order
+            codes = np.unique(np.fromiter(effects, dtype=np.int64))
+            span = spatial.ranges_to_rows(shared.starts[codes], shared.stops[codes])
+            reachable = span[reach.mask[shared.rows[span]]]
+        if reachable.size == 0:
+            return {}
+        rows = shared.rows[reachable]
+        tie = shared.tie[reachable]
+        effect = self.effect.view()[rows]
+        start, rank = _group_ranks(effect)
+        sizes = np.diff(np.append(start, effect.size))
+        cutoff = tie[start + np.minimum(sizes, keep) - 1]
+        candidates = tie <= np.repeat(cutoff, sizes)
+        rows, effect, tie = rows[candidates], effect[candidates], tie[candidates]
+        # tie groups are numbered in (effect, weeks, cost) order and rows ascend within each,
+        # so a stable sort by (tie group, distance) is the sort by every key
+        order = np.lexsort((self.venue_distance(rows, lat, lon), tie))
+        rows, effect = rows[order], effect[order]
+        _, rank = _group_ranks(effect)
+        kept = rank < keep
+        best: dict[int, list[int]] = {}
+        for code, row in zip(effect[kept].tolist(), rows[kept].tolist(), strict=True):
+            best.setdefault(code, []).append(row)
+        return best
 
     def venue_distance(self, rows: IntArray, lat: float, lon: float) -> FloatArray:
         """Km from the point to each course's first venue (0 for online-only courses)."""
@@ -336,6 +441,27 @@ class CourseTable:
         total += sum(sys.getsizeof(runs) + 32 * len(runs) for runs in self.runs_of)
         total += sum(_doc_bytes(doc) for doc in self.docs if doc is not None)
         return total
+
+
+@dataclass(frozen=True, slots=True)
+class EffectOrder:
+    """Course rows sorted by (effect, shortest run, cost, row), each one's tie group (the
+    same number for rows equal in all but the row), and each effect's slice."""
+
+    rows: IntArray
+    tie: IntArray
+    starts: IntArray  # per effect code, where its slice of ``rows`` starts
+    stops: IntArray
+
+
+def _group_ranks(codes: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, IntArray]:
+    """For sorted ``codes``: where each run of equal codes starts, and each entry's rank in
+    its run (0 for the first)."""
+    first = np.ones(codes.size, dtype=np.bool_)
+    first[1:] = codes[1:] != codes[:-1]
+    start = np.flatnonzero(first)
+    rank = np.arange(codes.size) - np.repeat(start, np.diff(np.append(start, codes.size)))
+    return start, rank
 
 
 def _cost_class(doc: CourseDoc) -> int:

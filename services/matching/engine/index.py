@@ -14,7 +14,8 @@ kept current from events (``upsert_vacancy``, ``remove_vacancy``, ``upsert_cours
    vacancy id, so the order is deterministic);
 5. **plans routes** only for the ``after_training`` items returned, from the best few
    reachable courses of each *effect* giving each target (worked out once per person),
-   memoised per gap.
+   memoised per gap within the request and across requests (``route_cache.py``: keyed by
+   the person's route facts and the gap, emptied when a course changes).
 
 Writes append and tombstone; the index compacts itself (re-sorting rows into grid order)
 when the unsorted tail or the tombstones pass a share of the table, so a single upsert never
@@ -44,6 +45,7 @@ from services.matching.engine.attainment import (
 )
 from services.matching.engine.columns import Vocab
 from services.matching.engine.course_table import CourseTable, Reach
+from services.matching.engine.route_cache import RouteCache, facts_key
 from services.matching.engine.routes import RoutePlanner, start_floor
 from services.matching.engine.types import (
     CourseDoc,
@@ -86,8 +88,10 @@ class PreparedProfile:
     _reachable: Attainment | None = None
     routes: dict[tuple[tuple[str, ...], tuple[str, ...]], Route] = field(default_factory=dict)
     target_closure: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
-    effect_best: dict[int, list[int]] | None = None
+    effect_best: dict[int, list[int]] = field(default_factory=dict)
+    effects_done: set[int] = field(default_factory=set)
     planner: RoutePlanner | None = None
+    facts: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -123,6 +127,8 @@ class MatchIndex:
         self.registrations = Vocab(first_code=1)
         self.vacancies = VacancyTable(self.skills, self.patterns, self.licences, self.registrations)
         self.courses = CourseTable()
+        self.course_version = 0
+        self.route_cache = RouteCache()
 
     # --- building and events --------------------------------------------------------------
 
@@ -132,6 +138,7 @@ class MatchIndex:
         self.vacancies.extend(vacancies)
         self.vacancies.compact()
         self.courses = CourseTable.rebuilt(courses)
+        self.course_version += 1
 
     def upsert_vacancy(self, doc: VacancyDoc) -> None:
         """Add or replace one vacancy; visible to the next match."""
@@ -149,12 +156,14 @@ class MatchIndex:
     def upsert_course(self, doc: CourseDoc) -> None:
         """Add or replace one course and its runs; visible to the next match."""
         self.courses.append(doc)
+        self.course_version += 1
         self._tidy_courses()
 
     def remove_course(self, course_id: str) -> bool:
         """Drop one course and its runs; False when it was not indexed."""
         removed = self.courses.remove(course_id)
         if removed:
+            self.course_version += 1
             self._tidy_courses()
         return removed
 
@@ -168,6 +177,7 @@ class MatchIndex:
         """Re-sort everything into grid order now (writes also do this when it pays)."""
         self.vacancies.compact()
         self.courses = CourseTable.rebuilt(self.courses.live_docs())
+        self.course_version += 1
 
     @property
     def vacancy_count(self) -> int:
@@ -507,24 +517,54 @@ class MatchIndex:
         return self._route(person, list(missing_skills), list(missing_requirements))
 
     def _route(self, person: PreparedProfile, skills: list[str], requirements: list[str]) -> Route:
-        """The route for one gap, memoised per person on the part of it courses can teach.
+        """The route for one gap: from ``route_cache`` when these facts and this gap were
+        planned before on these courses (no reach, no plan), else planned and remembered.
 
-        Skills no reachable course teaches cannot change the route, so gaps that differ only
+        Within one request plans are also memoised on the part of the gap courses can teach:
+        skills no reachable course teaches cannot change the route, so gaps that differ only
         in those share one plan; they are added to ``uncovered`` afterwards.
         """
+        if person.facts is None:
+            floor = start_floor(person.profile, person.today)
+            person.facts = facts_key(person.profile, person.held, floor)
+        needs = tuple(sorted(normalise_token(r) for r in requirements))
+        gap = (tuple(skills), tuple(s for s in skills if s in person.skills), needs)
+        shared = self.route_cache.get((person.facts, gap), self.course_version)
+        if shared is not None:
+            return shared
+        by_skill = self.courses.effects_by_skill
+        self._effect_best(person, [e for s in skills for e in by_skill.get(s, ())])  # at once
         untaught = [s for s in skills if not self._teachable(person, s)]
         taught = tuple(sorted(s for s in skills if s not in set(untaught)))
-        key = (taught, tuple(sorted(normalise_token(r) for r in requirements)))
-        route = person.routes.get(key)
+        route = person.routes.get((taught, needs))
         if route is None:
-            courses = self.route_candidates(person, list(key[0]), list(key[1]))
-            if person.planner is None:
-                person.planner = RoutePlanner(person.profile, person.today)
-            route = person.planner.plan(key[0], key[1], courses)
-            person.routes[key] = route
-        if not untaught:
-            return route
-        return replace(route, uncovered=[*route.uncovered, *untaught])
+            route = self._plan(person, taught, needs)
+            person.routes[(taught, needs)] = route
+        if untaught:
+            route = replace(route, uncovered=[*route.uncovered, *untaught])
+        self.route_cache.put((person.facts, gap), self.course_version, route)
+        return route
+
+    def _plan(
+        self, person: PreparedProfile, skills: Sequence[str], requirements: Sequence[str]
+    ) -> Route:
+        """A fresh plan for one gap (no cache), from the candidate courses within reach."""
+        courses = self.route_candidates(person, list(skills), list(requirements))
+        if person.planner is None:
+            person.planner = RoutePlanner(person.profile, person.today)
+        return person.planner.plan(skills, requirements, courses)
+
+    def _facts(self, profile: Profile, today: date | None) -> bytes:
+        held = Attainment.from_profile(profile)
+        return facts_key(profile, held, start_floor(profile, today or date.today()))
+
+    def forget_routes(self, profile: Profile, today: date | None = None) -> int:
+        """Drop the remembered routes planned for this profile's facts (erasure)."""
+        return self.route_cache.forget(self._facts(profile, today))
+
+    def routes_remembered(self, profile: Profile, today: date | None = None) -> int:
+        """How many routes are remembered for this profile's facts."""
+        return self.route_cache.remembered(self._facts(profile, today))
 
     def route_candidates(
         self, person: PreparedProfile, skills: list[str], requirements: list[str]
@@ -571,44 +611,38 @@ class MatchIndex:
 
     def _teachable(self, person: PreparedProfile, skill: str) -> bool:
         """True when some course within reach teaches ``skill``."""
-        best = self._effect_best(person)
-        return any(effect in best for effect in self.courses.effects_by_skill.get(skill, ()))
+        effects = self.courses.effects_by_skill.get(skill, ())
+        best = self._effect_best(person, effects)
+        return any(effect in best for effect in effects)
 
-    def _effect_best(self, person: PreparedProfile) -> dict[int, list[int]]:
-        """Per effect, the best ``ROUTE_KEEP_PER_GROUP`` reachable courses (once per person).
+    def _effect_best(self, person: PreparedProfile, effects: Iterable[int]) -> dict[int, list[int]]:
+        """Per effect, the best ``ROUTE_KEEP_PER_GROUP`` reachable courses, worked out once
+        per person and effect: for the effects asked while the first route is planned (one
+        route needs only a few), then for every effect in one pass (a match plans many).
 
         Best by (shortest run, cost to the person, distance to the venue, row).
         """
-        if person.effect_best is None:
+        missing = [e for e in effects if e not in person.effects_done]
+        if missing and person.routes:  # a second gap of this person: every effect at once
+            done = person.effects_done
+            missing = [e for e in range(self.courses.effect_count) if e not in done]
+        if missing:
             profile = person.profile
-            rows = self._reach(person).courses
-            courses = self.courses
-            effect = courses.effect.view()[rows]
-            order = np.lexsort(  # stable: equal keys keep row order (``rows`` is sorted)
-                (
-                    courses.venue_distance(rows, profile.lat, profile.lon),
-                    courses.person_cost(rows, profile.age),
-                    courses.min_weeks.view()[rows],
-                    effect,
-                )
-            )
-            effect = effect[order]
-            new_group = np.ones(order.size, dtype=np.bool_)
-            new_group[1:] = effect[1:] != effect[:-1]
-            group_start = np.maximum.accumulate(np.where(new_group, np.arange(order.size), 0))
-            keep = (np.arange(order.size) - group_start) < ROUTE_KEEP_PER_GROUP
-            best: dict[int, list[int]] = {}
-            for code, row in zip(effect[keep].tolist(), rows[order[keep]].tolist(), strict=True):
-                best.setdefault(code, []).append(row)
-            person.effect_best = best
+            found = self.courses.effect_best(
+                self._reach(person), profile.lat, profile.lon, profile.age,
+                ROUTE_KEEP_PER_GROUP, missing,
+            )  # fmt: skip
+            person.effect_best.update(found)
+            person.effects_done.update(missing)
         return person.effect_best
 
     def _target_courses(self, person: PreparedProfile, target: tuple[str, str]) -> list[int]:
         """The best few reachable courses of each effect giving one target."""
         kind, key = target
         source = self.courses.effects_by_skill if kind == "skill" else self.courses.effects_by_grant
-        best = self._effect_best(person)
-        return [row for effect in source.get(key, ()) for row in best.get(effect, ())]
+        effects = source.get(key, ())
+        best = self._effect_best(person, effects)
+        return [row for effect in effects for row in best.get(effect, ())]
 
     # --- what would change -----------------------------------------------------------------
 
@@ -700,7 +734,8 @@ class MatchIndex:
         person = self._person(profile, today or date.today())
         found: list[CourseDoc] = []
         docs = self.courses.docs
-        for rows in self._effect_best(person).values():
+        every = self._effect_best(person, range(self.courses.effect_count))
+        for _, rows in sorted(every.items()):
             doc = docs[rows[0]]
             entry = self.courses.entry_of_row[rows[0]]
             if doc is not None and all(person.held.satisfies(r) for r in entry):

@@ -169,6 +169,7 @@ class RoutePlanner:
         self.held = Attainment.from_profile(profile)
         self.have = expand_skills(profile.skills, self.held)
         self._options: dict[str, _Option | None] = {}
+        self._sets: SetMemo = {}
 
     def option(self, course: CourseDoc) -> _Option | None:
         """The course as a planning option, or None when no run of it is usable."""
@@ -237,9 +238,11 @@ class RoutePlanner:
         if skill_targets or requirement_targets:
             chosen: list[int] | None = None
             if len(skill_targets) <= EXACT_SKILL_LIMIT:
-                chosen = _cheapest_set(effects, held, skill_targets, requirement_targets)
+                chosen = _cheapest_set(
+                    effects, held, skill_targets, requirement_targets, self._sets
+                )
             if chosen is None:
-                chosen = _greedy_set(effects, held, skill_targets, requirement_targets)
+                chosen = _greedy_set(effects, held, skill_targets, requirement_targets, self._sets)
             picked = [effects[position] for position in chosen]
             scheduled = _schedule(picked, held, skill_targets, self.floor)
             if scheduled is None:
@@ -342,11 +345,15 @@ def _supports(
     return found
 
 
+SetMemo = dict[tuple[object, ...], tuple[int, ...] | None]
+
+
 def _cheapest_set(
     effects: Sequence[_Effect],
     held: Attainment,
     skills: set[str],
     requirements: set[str],
+    memo: SetMemo | None = None,
 ) -> list[int] | None:
     """The cheapest set of effects meeting every target (no dates), or None past the budget.
 
@@ -355,9 +362,44 @@ def _cheapest_set(
     the largest, over unmet targets, of the shortest effect giving it: never more than the
     truth, and never dropping by more than the weeks of the effect added, so the first
     complete set taken off the queue is the cheapest.
+
+    Only the effects that can branch (``relevant``) are ever looked at, so the answer depends
+    on nothing else: ``memo`` (one per planner, whose options are never rebuilt) keeps it by
+    the targets, the attainment and those effects' lead options, and the plans of one
+    person's many gaps share the searches for the same prerequisite chains.
     """
     order = [*sorted(requirements), *sorted(skills)]
     supports = _supports(effects, order, skills, held)
+    branching = {
+        target: sorted(givers | {i for i, e in enumerate(effects) if e.useful & support})
+        for target, (givers, support) in supports.items()
+    }
+    if memo is None:
+        return _search(effects, held, skills, requirements, order, supports, branching)
+    relevant = sorted({i for positions in branching.values() for i in positions})
+    key = (
+        frozenset(skills), frozenset(requirements), held.key(), held.age,
+        tuple((id(effects[i].lead), effects[i].useful) for i in relevant),
+    )  # fmt: skip
+    if key in memo:
+        found = memo[key]
+        return None if found is None else [relevant[i] for i in found]
+    chosen = _search(effects, held, skills, requirements, order, supports, branching)
+    where = {position: i for i, position in enumerate(relevant)}
+    memo[key] = None if chosen is None else tuple(where[p] for p in chosen)
+    return chosen
+
+
+def _search(
+    effects: Sequence[_Effect],
+    held: Attainment,
+    skills: set[str],
+    requirements: set[str],
+    order: Sequence[str],
+    supports: dict[str, tuple[frozenset[int], frozenset[str]]],
+    branching: dict[str, list[int]],
+) -> list[int] | None:
+    """The A* of ``_cheapest_set``: positions of the cheapest set, or None past the budget."""
     shortest = {
         target: min((effects[i].lead.best[0] for i in givers), default=0.0)
         for target, (givers, _) in supports.items()
@@ -391,7 +433,8 @@ def _cheapest_set(
         expansions += 1
         givers, support = supports[target]
         wanted = frozenset(u for u in support if not state.satisfies(u))
-        for position, effect in enumerate(effects):
+        for position in branching[target]:
+            effect = effects[position]
             option = effect.lead
             if position in taken or (position not in givers and not effect.useful & wanted):
                 continue
@@ -435,6 +478,7 @@ def _greedy_set(
     held: Attainment,
     skills: set[str],
     requirements: set[str],
+    memo: SetMemo | None = None,
 ) -> list[int]:
     """Requirements by the exact search, then skills by weighted greedy set cover.
 
@@ -455,7 +499,7 @@ def _greedy_set(
                 covered.update(effects[position].lead.skills & skills)
 
     if requirements:
-        take(_cheapest_set(effects, held, set(), requirements) or ())
+        take(_cheapest_set(effects, held, set(), requirements, memo) or ())
     chains: dict[tuple[object, ...], list[int] | None] = {}
     while skills - covered:
         remaining = skills - covered
@@ -470,7 +514,7 @@ def _greedy_set(
             if unmet:
                 key = (unmet, state.key())
                 if key not in chains:
-                    chains[key] = _cheapest_set(effects, state, set(), set(unmet))
+                    chains[key] = _cheapest_set(effects, state, set(), set(unmet), memo)
                 chain = chains[key]
                 if chain is None:
                     continue

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
 from pydantic import ValidationError
 
+from services.common.csv_safety import write_csv
 from services.common.ingest import FeedError, Reject
 from services.training.adapters.assembly import (
     CourseFields,
@@ -140,11 +140,9 @@ _UNDATED_START = re.compile(
 
 def csv_template() -> str:
     """The upload template: the header row and one example row (remove it before uploading)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(column.name for column in CSV_COLUMNS)
-    writer.writerow(column.example for column in CSV_COLUMNS)
-    return buffer.getvalue()
+    return write_csv(
+        [[column.name for column in CSV_COLUMNS], [column.example for column in CSV_COLUMNS]]
+    )
 
 
 def _header_name(raw: str) -> str:

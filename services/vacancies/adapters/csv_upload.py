@@ -24,13 +24,13 @@ line 1), so a quoted description spanning lines still points at its row's first 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, Final
 
 from pydantic import ValidationError
 
+from services.common.csv_safety import write_csv
 from services.common.ingest import FeedError, Reject
 from services.common.text import html_to_text
 from services.vacancies.adapters.dates import parse_date, parse_datetime
@@ -112,17 +112,16 @@ class _CellError(ValueError):
 
 def csv_template() -> str:
     """A header line with every column, and one example row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerow([_EXAMPLE_ROW[name] for name in CSV_COLUMNS])
-    return out.getvalue()
+    return write_csv([CSV_COLUMNS, [_EXAMPLE_ROW[name] for name in CSV_COLUMNS]], lineterminator="\n")
 
 
 def parse_csv(stream: BinaryIO) -> Iterator[Item]:
     """Read an uploaded vacancy CSV into records and rejects, one row at a time."""
     reader = csv.reader(_text_lines(stream), strict=True)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:  # e.g. a UTF-16 file: NULs and lone carriage returns
+        raise FeedError(f"unreadable CSV header: {error}") from error
     if header is None:
         raise FeedError("empty CSV: no header row")
     if any(_BAD_BYTE.search(name) for name in header):

@@ -214,6 +214,10 @@ def _decode_one(buffer: _TextBuffer) -> object | Broken:
                     fatal=True,
                 )
             continue
+        except RecursionError:
+            return Broken(
+                "invalid JSON: nested too deeply; the rest of the feed was not read", fatal=True
+            )
         if end == len(buffer.text) and buffer.more():
             continue  # a number or literal cut at the buffer's end may go on
         buffer.pos = end
