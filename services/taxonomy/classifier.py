@@ -21,6 +21,8 @@ import numpy as np
 from services.taxonomy.loader import DATA_DIR
 
 MODEL_PATH = DATA_DIR / "soc_classifier.joblib"
+KNOWN_MIN_ADVERTS = 10
+TARGET_MIN_ADVERTS = 30
 
 
 def model_input(title: str, plain_text: str, max_chars: int = 4000) -> str:
@@ -42,6 +44,10 @@ class SocClassifier:
     vectorizer: Any
     model: Any
     classes: tuple[str, ...]
+    # words of 5+ letters in at least KNOWN_MIN_ADVERTS / TARGET_MIN_ADVERTS training adverts,
+    # for title spelling correction (:func:`services.taxonomy.titles.correct_spelling`)
+    known_words: frozenset[str] = frozenset()
+    target_words: frozenset[str] = frozenset()
 
     @functools.cached_property
     def _lean(self) -> tuple[dict[str, int], Any, Any, Any, Any] | None:
@@ -120,4 +126,11 @@ def load_classifier(path: Path = MODEL_PATH) -> SocClassifier | None:
     import joblib
 
     payload = joblib.load(path)
-    return SocClassifier(payload["vectorizer"], payload["model"], tuple(payload["classes"]))
+    counts: dict[str, int] = payload.get("word_counts", {})
+    return SocClassifier(
+        payload["vectorizer"],
+        payload["model"],
+        tuple(payload["classes"]),
+        known_words=frozenset(w for w, n in counts.items() if n >= KNOWN_MIN_ADVERTS),
+        target_words=frozenset(w for w, n in counts.items() if n >= TARGET_MIN_ADVERTS),
+    )

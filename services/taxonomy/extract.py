@@ -4,9 +4,12 @@ and requirements from one job advert.
 Input may be plain text, HTML or escaped HTML; evidence offsets always index the original
 ``text``. Titles decide the SOC code through ordered rules (:mod:`titles`); a small linear
 classifier covers the rest. A few context rules then read the advert where the title is
-silent on what the labelling guideline codes by: a generic "Staff Nurse" takes its field
-(mental health, children's) or community setting from the text, a band 6 "Clinical Lead"
-stays with nursing, a lab "Associate Practitioner" is a laboratory technician. Skills come from longest-phrase matching against the taxonomy
+silent on what the labelling guideline codes by: a nurse title that does not name the
+field (staff nurse, sister, ward manager, specialist nurse) takes it (mental health,
+children's; learning disability stays 2237) from the text, a fully generic one also its
+community setting; a healthcare assistant in a care home or home care is a care worker
+(6135); a band 6 "Clinical Lead" stays with nursing, a lab "Associate Practitioner" is a
+laboratory technician. Skills come from longest-phrase matching against the taxonomy
 (:mod:`matcher`), requirements from regular expressions (:mod:`requirements`). The
 function never raises on odd input: junk yields an empty, low-confidence extraction.
 """
@@ -22,7 +25,7 @@ from services.taxonomy.matcher import find_skills, surface_forms
 from services.taxonomy.models import Extraction, Requirements, RoleGuess, Sector
 from services.taxonomy.requirements import at_word_start, detect_requirements
 from services.taxonomy.textview import build_view, normalise_token, plain_view
-from services.taxonomy.titles import clean_title, soc_from_title
+from services.taxonomy.titles import clean_title, correct_spelling, soc_from_title
 from services.taxonomy.wordtrie import trie_pattern
 
 MAX_TEXT = 200_000
@@ -68,14 +71,44 @@ _HOSPITAL_CONTEXT = re.compile(
     r"\b(?:ward|hospital|clinical|patients?|nhs\s+(?:foundation\s+)?trust|inpatient|theatre)\b",
     re.IGNORECASE,
 )
+_CARE_SETTING = at_word_start(
+    r"care home|nursing home|residential (?:home|care|service|setting)|\bresident(?!ial)|service user|"
+    r"domiciliary|supported living|(?:their|his|her|people'?s|client'?s) own home|"
+    r"at (?:his|her|their) home|lives at home|care package|complex care (?:need|package|service|team)|"
+    r"live-in|home care"
+)
+_CARE_HOME = at_word_start(r"care home|nursing home|residential (?:home|care)")
+_HOSPITAL_SETTING = at_word_start(
+    r"\bwards?\b|hospital|inpatient|in-patient|theatres?\b|nhs (?:foundation )?trust|"
+    r"outpatient|emergency department|\bclinics?\b|community (?:health|nursing|team)"
+)
+# hospital-type assistant titles that the care-home context must not move to 6135
+_CARE_WORKER_TITLE = re.compile(
+    r"health ?care (?:assistant|support worker)|\bhca\b|\bhcsw\b|nursing assistant|"
+    r"care support worker|(?<!clinical )support worker|care assistant"
+)
+_NHS_ASSISTANT_TITLE = re.compile(
+    r"ward|theatre|hospital|clinic|community|rehab|therap|peer|covid|testing|response|"
+    r"maternity|mental health|band [1-4]"
+)
 _CLINICAL_LEAD = re.compile(r"^(?:[a-z]+\s+)?clinical lead(?: nurse)?$")
 _SPECIFIC_NURSE_TITLE = re.compile(
     r"\b(?:rgn|general|adult|sister|charge|manager|matron|theatre|scrub|research|learning|ld|rnld|"
     r"mh|mental|paediatric|children|neonatal|community|district|practice|specialist|lead)\b"
 )
+# nurse titles that name the field (or a setting that fixes it): the text cannot override them
+_FIELD_NURSE_TITLE = re.compile(
+    r"\b(?:rgn|general|adult|learning|ld|rnld|mh|mental|paediatric|children|neonatal|community|"
+    r"district|practice|specialist|theatres?|scrub|anaesthetic|recovery nurse|research|endoscopy|"
+    r"maternity|midwi\w*)\b"
+)
 _MH_NURSING = at_word_start(
     r"\brmn'?s?\b|mental health nurs|registered mental health|\bcamhs\b|psychiatric intensive|\bpicu\b|"
     r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient)"
+)
+_LD_NURSING = at_word_start(
+    r"\brnld'?s?\b|\brldn'?s?\b|learning disabilit(?:y|ies) nurs|learning disabilit(?:y|ies) (?:ward|unit|service|team)|"
+    r"registered learning disabilit|\bld nurs"
 )
 _CHILD_NURSING = at_word_start(
     r"\bpaediatric|children'?s (?:ward|unit|nurs|hospital|service|emergency)|\brscn\b|\brcn\b(?! )|"
@@ -143,12 +176,23 @@ def _context_soc(title: str, plain: str) -> str | None:
     if "co-ordinator" in low or "coordinator" in low:
         return "2235" if _MENTAL_HEALTH.search(plain) else "6136"
     if "support worker" in low or "support assistant" in low:
+        if _care_setting(plain):
+            return "6135"
         return "6131" if len(_HOSPITAL_CONTEXT.findall(plain)) >= 3 else "6135"
     return None
 
 
 def _distinct(pattern: re.Pattern[str], text: str) -> int:
     return len(set(pattern.findall(text)))  # the patterns have no groups: whole matches
+
+
+def _care_setting(plain: str) -> bool:
+    """True when the advert describes a care home or home care more than a hospital."""
+    care = _distinct(_CARE_SETTING, plain)
+    hospital = _distinct(_HOSPITAL_SETTING, plain)
+    if care >= 2:
+        return care > hospital
+    return hospital == 0 and _CARE_HOME.search(plain) is not None
 
 
 def _refine_soc(code: str, title: str, plain: str) -> str:
@@ -163,13 +207,34 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
         band = _band(title, plain)
         if band is not None and band <= 6 and "nurs" in plain:
             return "2235" if _distinct(_MH_NURSING, plain) >= 2 else "2237"
-    if code == "2237" and not _SPECIFIC_NURSE_TITLE.search(low):
+    if code == "2233" and not _FIELD_NURSE_TITLE.search(low.replace("specialist", "")):
+        # a specialist nurse in mental health or children's services keeps the field
         if _distinct(_MH_NURSING, plain) >= 2:
             return "2235"
         if _distinct(_CHILD_NURSING, plain) >= 2:
             return "2236"
-        if _distinct(_COMMUNITY_NURSING, plain) >= 2 and not _WARD_NURSING.search(plain):
+    if code == "2237" and not _FIELD_NURSE_TITLE.search(low):
+        # field first (also for sisters, charge nurses and ward managers), then setting;
+        # learning-disability and mixed RMN/RNLD posts stay 2237
+        if _distinct(_LD_NURSING, plain) >= 2:
+            return code
+        if _distinct(_MH_NURSING, plain) >= 2:
+            return "2235"
+        if _distinct(_CHILD_NURSING, plain) >= 2:
+            return "2236"
+        if (
+            not _SPECIFIC_NURSE_TITLE.search(low)
+            and _distinct(_COMMUNITY_NURSING, plain) >= 2
+            and not _WARD_NURSING.search(plain)
+        ):
             return "2232"
+    if (
+        code == "6131"
+        and _CARE_WORKER_TITLE.search(low)
+        and not _NHS_ASSISTANT_TITLE.search(low)
+        and _care_setting(plain)
+    ):
+        return "6135"
     if code == "2226" and not _TRAINEE_PSYCHOLOGIST.search(low) and _CLINICAL_PSY.search(plain):
         return "2225"
     if code == "3219" and _PRACTITIONER.search(low) and _distinct(_LABORATORY, plain) >= 2:
@@ -177,8 +242,24 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
     return code
 
 
+@functools.lru_cache(maxsize=8192)
+def _title_soc(title: str) -> tuple[str | None, bool, str]:
+    """``(code, matched, title)`` from the title rules, read with misspelt words corrected
+    ("Occupattional Therapist") when that spelling matches a rule; the spelling used is
+    returned for the context rules."""
+    classifier = load_classifier()
+    if classifier is not None:
+        corrected = correct_spelling(title, classifier.known_words, classifier.target_words)
+        if corrected != title.lower():
+            code, matched = soc_from_title(corrected)
+            if matched:
+                return code, matched, corrected
+    code, matched = soc_from_title(title)
+    return code, matched, title
+
+
 def _classify_soc(title: str, plain: str) -> tuple[str | None, float]:
-    code, matched = soc_from_title(title) if title else (None, False)
+    code, matched, title = _title_soc(title) if title else (None, False, title)
     if code:
         return _refine_soc(code, title, plain), 0.95
     if title:

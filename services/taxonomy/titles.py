@@ -5,6 +5,12 @@ whenever one fires; the trained classifier (:mod:`services.taxonomy.classifier`)
 covers titles no rule knows. Order matters: assistants and support workers come before
 the professions they assist ("Healthcare Assistant" before "nurse"), specific
 specialisms before generic ones. A few rules return ``None`` codes to defer to context.
+
+The rules follow the labelling guideline in ``eval/README.md`` (SOC 2020 coding index
+practice): nurses named by a setting (theatre, ITU, research, A&E) are staff nurses 2237 and
+only specialist titles 2233; public health and school nurses 2232; every hospital medical
+grade 2212 and GPs 2211; directors and heads of nursing 1171. :func:`correct_spelling`
+mends misspelt title words ("Occupattional") against a vocabulary counted on real adverts.
 """
 
 from __future__ import annotations
@@ -59,7 +65,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "6131",
     ),
     (
-        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|(?:therapist|physiotherapist|therapists?') assistant|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services|decontamination (?:technician|assistant|operative)|hsdu|\bssd\b|care support worker.*(?:hospital|ward)|nursery nurse|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
+        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|(?:therapist|physiotherapist|therapists?') assistant|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services|decontamination (?:technician|assistant|operative)|hsdu|\bssd\b|care support worker.*(?:hospital|ward)|(?:therap\w*|clinical|health ?care) senior (?:support worker|assistant)|nursery nurse|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
         "6131",
     ),
     # ambulance
@@ -85,30 +91,35 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     # doctors
     (r"practice manager|surgery manager|practice business manager", "1231"),
     (
-        r"\bgps?\b(?! practice| surgery| receptionist| administrator| secretary| reception| assistant| nurse| liaison| pharmacist| physio)|general practitioner|general practice doctor|gp partner|gp registrar|\bfy ?[12]\b|foundation (?:year|doctor|programme)|junior doctor|house officer|senior house officer|\bsho\b|trust grade doctor|locally employed doctor|clinical fellow (?:fy|junior)",
+        r"\bgps?\b(?! practice| surgery| receptionist| administrator| secretary| reception| assistant| nurse| liaison| pharmacist| physio)|general practitioner|general practice doctor|gp partner|gp registrar",
         "2211",
     ),
     (
-        r"specialty doctor|speciality doctor|staff grade|associate specialist|registrar|\bst[1-8]\b|\bct[1-3]\b|specialty trainee|core trainee|clinical fellow|research fellow.*(?:medicine|surgery)|psychiatrist|surgeon|anaesthetist|radiologist|paediatrician|physician(?!s? associate)|histopathologist|oncologist|cardiologist|dermatologist|geriatrician|obstetrician|gynaecologist|haematologist|neurologist|rheumatologist|gastroenterologist|urologist|ophthalmologist|intensivist|\bdoctor\b|medical (?:officer|practitioner)|consultant (?!nurse|midwife|psycholog|clinical psycholog|physio|therap|pharmac|clinical scien|radiograph|paramedic|occupational|speech|dietit|biomed|healthcare scien|practitioner|sonograph|counsel|social|in public health(?! medicine))|^consultant$|^locum consultant|(?:medicine|medical|respiratory|stroke|colorectal|surgical|paediatric|psychiatry|\bent|orthopaedic|renal|acute|emergency|anaesthetics?|obstetrics?|geriatric|rehabilitation|[a-z]+ology|\(rru\)) consultant|\bconsultant (?:in|of) (?!public health\b)",
+        r"\bfy ?[12]\b|foundation (?:year|doctor|programme)(?! co-?ordinator| administrator| manager| lead)|junior doctor|house officer|\bsho\b|trust grade doctor|locally employed doctor|specialty doctor|speciality doctor|staff grade|locum appointment for (?:service|training)|associate specialist|registrar|\bst[1-8]\b|\bct[1-3]\b|specialty trainee|core trainee|clinical fellow|research fellow.*(?:medicine|surgery)|psychiatrist|surgeon|anaesthetist|radiologist|paediatrician|physician(?!s? associate)|histopathologist|oncologist|cardiologist|dermatologist|geriatrician|obstetrician|gynaecologist|haematologist|neurologist|rheumatologist|gastroenterologist|urologist|ophthalmologist|intensivist|\bdoctor\b|medical (?:officer|practitioner)|consultant (?!nurse|midwife|psycholog|clinical psycholog|physio|therap|pharmac|clinical scien|radiograph|paramedic|occupational|speech|dietit|biomed|healthcare scien|practitioner|sonograph|counsel|social|in public health(?! medicine))|^consultant$|^locum consultant|(?:medicine|medical|respiratory|stroke|colorectal|surgical|paediatric|psychiatry|\bent|orthopaedic|renal|acute|emergency|anaesthetics?|obstetrics?|geriatric|rehabilitation|[a-z]+ology|\(rru\)) consultant|\bconsultant (?:in|of) (?!public health\b)",
         "2212",
+    ),
+    # directors and heads of nursing or operations manage services (before the nurse rules)
+    (
+        r"^(?:deputy |assistant |associate |interim )*(?:director|head) of (?:nursing|midwifery|operations|clinical services)|^(?:deputy )?chief nurse|^director of nursing",
+        "1171",
     ),
     # nursing (after assistants)
     (
-        r"nurse consultant|consultant nurse|consultant midwife|nurse practitioner|\banp\b|advanced (?:clinical |nurse )?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner",
+        r"nurse consultant|consultant nurse|consultant midwife|nurse practitioner|\banp\b|advanced (?:clinical |nurse |critical care |specialist (?:clinical )?)?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner",
         "2234",
     ),
     (r"nurses? (?:and|&|/) midwi|midwi\w* (?:and|&|/) nurs", "2237"),
-    (r"midwi(?:fe|ves|fery)", "2231"),
+    (r"midwi(?:fe|ves|fery)|labour ward (?:co-?ordinator|lead|manager|sister)", "2231"),
     (
         r"\brnld\b|\brldn\b|learning disabilit(?:y|ies) nurse|nurse.*learning disabilit|\bld\b.*nurse|nurse.*\bld\b",
         "2237",
     ),
     (
-        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner)|home treatment|\brnmh\b|forensic nurse|dementia nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
+        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|dementia nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
         "2235",
     ),
     (
-        r"community practitioner(?!.*mental)|school nurse|health visitor|district nurse|community (?:staff |specialist )?nurse(?!.*child)|practice nurse|general practice nurse|community matron|treatment room nurse|\bgpn\b|nurse.*community(?!.*child)|community.*(?<!children's )nurse(?!.*child)|specialist community public health",
+        r"community practitioner(?!.*mental)|school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|district nurse|community (?:staff |specialist )?nurse(?!.*child)|practice nurse|general practice nurse|community matron|treatment room nurse|\bgpn\b|nurse.*community(?!.*child)|community.*(?<!children's )nurse(?!.*child)|specialist community public health",
         "2232",
     ),
     (
@@ -116,7 +127,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "2236",
     ),
     (
-        r"nurse specialist|specialist nurse|clinical nurse specialist|\bcns\b|theatre nurse|scrub nurse|anaesthetic nurse|recovery nurse|endoscopy nurse|critical care nurse|\bitu nurse|\bicu nurse|intensive care nurse|emergency (?:department )?nurse|a&e nurse|tissue viability|infection (?:prevention|control) nurse|diabetes (?:specialist )?nurse|cancer nurse|macmillan|research nurse|dialysis nurse|renal nurse|respiratory nurse|cardiac nurse|stoma nurse|continence nurse|palliative care nurse|nurse educator|specialist.*nurse|nurse.*specialist|nurse.*(?:lead|coordinator)|lead nurse|specialist practitioner",
+        r"nurse specialist|specialist nurse|clinical nurse specialist|\bcns\b|tissue viability|infection (?:prevention|control) nurse|diabetes (?:specialist )?nurse|cancer nurse|macmillan|stoma nurse|continence nurse|palliative care nurse|nurse educator|specialist.*nurse|nurse.*specialist|nurse.*(?:lead|coordinator)|lead nurse|specialist practitioner",
         "2233",
     ),
     (
@@ -238,13 +249,17 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"(?:transport|fleet|logistics) (?:manager|lead)", "1241"),
     (r"(?:stores|warehouse|supplies|materials management|supply chain) (?:manager|lead)", "1242"),
     (
-        r"(?:hotel services|domestic(?: services)?|housekeeping|cleaning|portering|facilities) (?:manager|supervisor|team leader|services manager|lead)|domestic supervisor|cleaning supervisor|housekeeping supervisor",
+        r"(?:hotel services|domestics?(?: services)?|housekeeping|cleaning|portering|facilities) (?:manager|supervisor|team leader|services manager|lead)|domestics? supervisor|cleaning supervisor|housekeeping supervisor",
         "6240",
     ),
     (
         r"catering (?:manager|supervisor)|kitchen manager|head chef|catering services manager|restaurant manager|retail catering manager",
         "5436",
     ),
+    (r"office manager|administration manager|admin manager", "4141"),
+    (r"^(?:\w+ )?(?:it|ict)\b.*(?:manager|director|lead)\b", "2132"),
+    (r"^(?:\w+ )?(?:it|ict)\b.*architect|solutions? architect", "2133"),
+    (r"^(?:\w+ )?(?:it|ict)\b.*(?:engineer|technician|support|trainer)", "3132"),
     (
         r"service manager|operations manager|operational manager|general manager|business manager|directorate manager|head of|locality manager|team manager|unit manager|department manager|services manager|clinical director|associate director|deputy director|\bdirector\b|clinical lead|service lead|head of service|manager",
         "1171",
@@ -272,17 +287,17 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "4136",
     ),
     (r"stock control|inventory|stock controller|requisition", "4133"),
-    (r"office manager|administration manager|admin manager", "4141"),
     (
         r"(?:admin|administration|office|reception|clerical) (?:team leader|supervisor)|office supervisor",
         "4142",
     ),
-    (r"switchboard|telephonist", "7211"),
+    (r"switchboard|telephonist", "7212"),
     (
-        r"administrat|\badmin\b|clerical|\bclerk\b|ward clerk|office (?:assistant|junior)|booking|appointments?|scheduler|co-?ordinator|support officer|pathway (?:coordinator|tracker|navigator)|waiting list|validator|cancer tracker|referral|patient access|patient services|business support|governance administrator|secretarial|typing|postroom|post room|mailroom",
+        r"administrat|\badmin\b|clerical|\bclerk\b|ward clerk|office (?:assistant|junior)|booking|appointments? (?:clerk|officer|co-?ordinator|administrator|assistant|team|centre|booking)|scheduler|co-?ordinator|support officer|pathway (?:coordinator|tracker|navigator)|waiting list|validator|cancer tracker|referral|patient access|patient services|business support|governance administrator|secretarial|typing",
         "4159",
     ),
     # ancillary and estates
+    (r"postroom|post room|mailroom|post (?:room )?(?:operative|assistant|clerk)|postal", "9211"),
     (r"porter|portering", "9262"),
     (r"housekeeper", "6231"),
     (r"laundry|linen|sewing room", "9224"),
@@ -331,6 +346,48 @@ _RULES_ASCII_LOWER: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), code) for p, code in _RULES_SRC
 )
 _BAND_IN_TITLE = re.compile(r"\bband\s*[0-9]+[a-z]?\b|\(.*?\)", re.IGNORECASE)
+
+
+_LONG_WORD = re.compile(r"[a-z]{6,}")
+# words the rules name are never "corrected" ("physicist" is rare in adverts, not a typo)
+_RULE_WORDS = frozenset(word for source, _ in _RULES_SRC for word in _LONG_WORD.findall(source))
+
+
+@functools.lru_cache(maxsize=4)
+def _words_by_initial(targets: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    by_initial: dict[str, list[str]] = {}
+    for word in sorted(targets):
+        if len(word) >= 5:
+            by_initial.setdefault(word[0], []).append(word)
+    return {initial: tuple(words) for initial, words in by_initial.items()}
+
+
+def _nearest_word(word: str, known: frozenset[str], targets: frozenset[str]) -> str:
+    """``word`` itself when it is known, else the target word one edit away (two from nine
+    letters) with the same first letter, else ``word``."""
+    if word in known or word in targets or word in _RULE_WORDS:
+        return word
+    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.process import extractOne
+
+    limit = 2 if len(word) >= 9 else 1
+    candidates = [
+        w for w in _words_by_initial(targets).get(word[0], ()) if abs(len(w) - len(word)) <= limit
+    ]
+    found = extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
+    return str(found[0]) if found else word
+
+
+def correct_spelling(title: str, known: frozenset[str], targets: frozenset[str]) -> str:
+    """The lower-cased ``title`` with unknown words of six letters or more spelt as the
+    target word they are one or two edits from ("Occupattional" -> "occupational").
+
+    ``known`` words (seen in a few adverts) are never changed; ``targets`` are words common
+    in adverts. The SOC classifier ships both, counted on its training adverts.
+    """
+    if not targets:
+        return title.lower()
+    return _LONG_WORD.sub(lambda m: _nearest_word(m.group(), known, targets), title.lower())
 
 
 def clean_title(title: str) -> str:

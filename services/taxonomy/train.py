@@ -3,7 +3,9 @@
 Reads the real NHS Jobs adverts (``../shared/data/nhs_jobs/nhs_jobs_2020_jobposting.jsonl.gz``),
 keeps only adverts OUTSIDE the evaluation and development pools (``sha256(source_file) % 10``
 not 0 or 1; see ``eval/README.md`` and ``docs/QUALITY.md``), labels
-them weakly with the title rules, and fits a TF-IDF + linear SVM on title + text. Fixed
+them weakly with the title rules, and fits a TF-IDF + linear SVM on title + text. It also
+counts in how many adverts each word occurs (the vocabulary of title spelling correction,
+saved with the model). Fixed
 seeds and sorted input make the result deterministic. The adverts themselves are never
 written anywhere; only the fitted model is saved.
 """
@@ -14,13 +16,14 @@ import argparse
 import gzip
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from services.taxonomy.classifier import MODEL_PATH, model_input
+from services.taxonomy.classifier import KNOWN_MIN_ADVERTS, MODEL_PATH, model_input
 from services.taxonomy.textview import plain_view
 from services.taxonomy.titles import soc_from_title
 
@@ -32,6 +35,7 @@ DEFAULT_DATA = (
     / "nhs_jobs_2020_jobposting.jsonl.gz"
 )
 MIN_EXAMPLES = 5
+_WORD = re.compile(r"[a-z]{5,}")
 SEED = 20201130
 
 
@@ -62,13 +66,34 @@ def read_adverts(path: Path) -> Iterator[dict[str, str]]:
             }
 
 
-def weak_examples(path: Path) -> tuple[list[str], list[str]]:
-    """Model inputs and weak SOC labels for training-pool adverts a title rule recognises."""
+def training_adverts(path: Path) -> list[dict[str, str]]:
+    """Adverts outside the evaluation and development pools, sorted by ``source_file``."""
+    return sorted(
+        (
+            advert
+            for advert in read_adverts(path)
+            if advert["source_file"] and pool_of(advert["source_file"]) not in (0, 1)
+        ),
+        key=lambda a: a["source_file"],
+    )
+
+
+def word_counts(adverts: list[dict[str, str]]) -> dict[str, int]:
+    """In how many adverts (title or text) each word of five letters or more occurs, for
+    words in at least ``KNOWN_MIN_ADVERTS`` adverts: the vocabulary of title spelling
+    correction."""
+    counts: Counter[str] = Counter()
+    for advert in adverts:
+        text = f"{advert['title']} {plain_view(advert['description'])}".lower()
+        counts.update(set(_WORD.findall(text)))
+    return {word: n for word, n in sorted(counts.items()) if n >= KNOWN_MIN_ADVERTS}
+
+
+def weak_examples(adverts: list[dict[str, str]]) -> tuple[list[str], list[str]]:
+    """Model inputs and weak SOC labels for the adverts a title rule recognises."""
     texts: list[str] = []
     labels: list[str] = []
-    for advert in sorted(read_adverts(path), key=lambda a: a["source_file"]):
-        if not advert["source_file"] or pool_of(advert["source_file"]) in (0, 1):
-            continue
+    for advert in adverts:
         code, _ = soc_from_title(advert["title"])
         if not code:
             continue
@@ -87,7 +112,8 @@ def train(data: Path, out: Path) -> dict[str, float]:
     from sklearn.model_selection import train_test_split
     from sklearn.svm import LinearSVC
 
-    texts, labels = weak_examples(data)
+    adverts = training_adverts(data)
+    texts, labels = weak_examples(adverts)
     x_train, x_test, y_train, y_test = train_test_split(
         texts, labels, test_size=0.1, random_state=SEED, stratify=labels
     )
@@ -113,7 +139,14 @@ def train(data: Path, out: Path) -> dict[str, float]:
     vectorizer.stop_words_ = None
     out.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(
-        {"vectorizer": vectorizer, "model": model, "classes": list(model.classes_)}, out, compress=3
+        {
+            "vectorizer": vectorizer,
+            "model": model,
+            "classes": list(model.classes_),
+            "word_counts": word_counts(adverts),
+        },
+        out,
+        compress=3,
     )
     return {
         "examples": float(len(texts)),
