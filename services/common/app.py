@@ -75,6 +75,10 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, str]]:
     except Exception as exc:
         checks["database"] = f"unavailable: {type(exc).__name__}"
         ok = False
+    gate: Callable[[], bool] | None = getattr(app.state, "ready_gate", None)
+    if gate is not None:  # e.g. a matching replica's index, built from snapshots at start-up
+        checks["index"] = "ok" if gate() else "building"
+        ok = ok and checks["index"] == "ok"
     if app.state.settings.redis_url:
         try:
             await asyncio.wait_for(app.state.bus.ping(), 2)
@@ -96,10 +100,12 @@ def health_router() -> APIRouter:
 
     @router.get("/readyz", summary="Readiness: the database answers (Redis: degraded when away).")
     async def readyz(request: Request) -> JSONResponse:
-        """503 without the database; 200 ``degraded`` while Redis is away (events wait in the outbox)."""
+        """503 without the database or while an in-memory index is still being built; 200
+        ``degraded`` while Redis is away (events wait in the outbox)."""
         ok, checks = await readiness(request.app)
-        serving = checks["database"] == "ok"
-        status = "ok" if ok else "degraded" if serving else "unavailable"
+        serving = checks["database"] == "ok" and checks.get("index", "ok") == "ok"
+        building = checks["database"] == "ok" and not serving
+        status = "ok" if ok else "degraded" if serving else "starting" if building else "unavailable"
         return JSONResponse(
             {"status": status, "checks": checks}, status_code=200 if serving else 503
         )

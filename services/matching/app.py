@@ -62,4 +62,16 @@ def create_app(
         routers=(router, people_router),
         hooks=(_index_hook(settings, peers), people_hook(settings)),
     )
-    return create_service_app(settings, spec, bus=bus)
+    app = create_service_app(settings, spec, bus=bus)
+    if peers is None:
+        # a replica of its own (distributed mode, Kubernetes): not ready, so sent no traffic,
+        # until its indexes are built; embedded, the gateway waits on first use instead
+        app.state.ready_gate = lambda: indexes_built(app)
+    return app
+
+
+def indexes_built(app: FastAPI) -> bool:
+    """Whether this process's match index and jobseeker index have finished their first build."""
+    keeper = getattr(app.state, "index_keeper", None)
+    people = getattr(app.state, "people", None)
+    return bool(keeper and keeper.ready.is_set() and people and people.ready.is_set())
