@@ -105,7 +105,9 @@ def health_router() -> APIRouter:
         ok, checks = await readiness(request.app)
         serving = checks["database"] == "ok" and checks.get("index", "ok") == "ok"
         building = checks["database"] == "ok" and not serving
-        status = "ok" if ok else "degraded" if serving else "starting" if building else "unavailable"
+        status = (
+            "ok" if ok else "degraded" if serving else "starting" if building else "unavailable"
+        )
         return JSONResponse(
             {"status": status, "checks": checks}, status_code=200 if serving else 503
         )
