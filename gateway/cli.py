@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
@@ -108,14 +109,16 @@ def serve(
         for line in load_demo_data(settings):
             err.print(line)
     url = f"http://{settings.host}:{settings.port}"
-    table = Table(title=f"Routeway at {url}  (docs: {url}/docs)")
-    table.add_column("role")
-    table.add_column("office / org")
-    table.add_column("demo key (valid 7 days; shown once)")
-    for role, scope, key in _issue_demo_keys(settings):
-        table.add_row(role, scope, key)
-    Console().print(table)
+    print_demo_keys(Console(), url, _issue_demo_keys(settings))
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+
+
+def print_demo_keys(console: Console, url: str, keys: Iterable[tuple[str, str, str]]) -> None:
+    """The URL and one demo key per role, one per line: never wrapped or cut, whatever the width."""
+    console.print(f"Routeway at {url}  (docs: {url}/docs)", soft_wrap=True, highlight=False)
+    console.print("demo keys (valid 7 days; shown once):", highlight=False)
+    for role, scope, key in keys:
+        console.print(f"  {role:<14} {scope or '-':<12} {key}", soft_wrap=True, highlight=False)
 
 
 @keys_app.command("create")
