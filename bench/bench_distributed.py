@@ -44,7 +44,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -60,7 +59,7 @@ from typing import Any
 import httpx
 
 from bench.generate_england import LEVELS, SECTORS_CSV, EnglandData, ensure
-from deploy.run_distributed import Recorded, parse_pids
+from deploy.run_distributed import Recorded, free_ports, parse_pids
 from services.common.auth import Caller, identity_headers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,17 +89,6 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [int(s.getsockname()[1]) for s in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def percentile(values: Sequence[float], q: float) -> float:

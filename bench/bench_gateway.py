@@ -145,11 +145,9 @@ def _serve(what: str, port: int) -> None:
 
 
 def _free_port() -> int:
-    import socket
+    from deploy.run_distributed import free_ports
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def _make_key(data_dir: Path, role: str) -> str:

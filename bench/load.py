@@ -25,7 +25,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from deploy.run_distributed import free_ports
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PLACES = ["B15 2TT", "WR5 1DD", "LS1 4AP", "M1 1AE", "NG9 1ZZ", "CV1 5FB", "S1 2HE", "DE1 1AA"]
@@ -68,9 +69,7 @@ class Tally:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def _rss_mib(pid: int) -> float:

@@ -227,6 +227,20 @@ def _ours(pid: int) -> bool:
         return False
 
 
+def free_ports(count: int = 1) -> list[int]:
+    """``count`` distinct loopback ports nothing listens on (bound together, then released)."""
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            sockets.append(sock)
+        return [int(s.getsockname()[1]) for s in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def _port_free(port: int) -> bool:
     """Whether uvicorn could listen on ``port`` (like it, ignore connections in TIME_WAIT)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -71,6 +71,18 @@ def _date(value: Any) -> date | None:
         return None
 
 
+async def wait_built(ready: asyncio.Event, timeout_s: float, what: str) -> None:
+    """Wait for an in-memory index's first build; a 503 problem naming it after ``timeout_s``."""
+    if ready.is_set():
+        return
+    try:
+        await asyncio.wait_for(ready.wait(), timeout_s)
+    except TimeoutError:
+        raise UpstreamUnavailable(
+            "matching", f"The {what} is still being built; retry shortly."
+        ) from None
+
+
 def vacancy_doc(data: dict[str, Any]) -> VacancyDoc | None:
     """The index's view of a vacancy event, or ``None`` when it cannot be matched (closed, no place)."""
     if data.get("status") != "open" or data.get("lat") is None or data.get("lon") is None:
@@ -173,14 +185,7 @@ class IndexKeeper:
 
     async def wait_ready(self, timeout_s: float = 30.0) -> None:
         """Wait for the first build; 503 when the services have not answered in time."""
-        if self.ready.is_set():
-            return
-        try:
-            await asyncio.wait_for(self.ready.wait(), timeout_s)
-        except TimeoutError:
-            raise UpstreamUnavailable(
-                "matching", "The match index is still being built; retry shortly."
-            ) from None
+        await wait_built(self.ready, timeout_s, "match index")
 
     def read(self, fn: Callable[[MatchIndex], T]) -> T:
         """Run ``fn`` on the index under the lock (from a worker thread)."""

@@ -29,10 +29,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from services.common.errors import UpstreamUnavailable
 from services.common.events import Delivery, Event, EventBus, GroupMissing, consume
 from services.common.settings import Settings
-from services.matching.indexer import replica_id
+from services.matching.indexer import replica_id, wait_built
 from services.matching.match_cache import MatchCache
 from services.matching.models import Jobseeker
 from services.matching.people_service import JOBSEEKER_STREAM, entry_of
@@ -101,14 +100,7 @@ class PeopleKeeper:
 
     async def wait_ready(self, timeout_s: float = 60.0) -> None:
         """Wait for the first load; 503 when it has not finished in time."""
-        if self.ready.is_set():
-            return
-        try:
-            await asyncio.wait_for(self.ready.wait(), timeout_s)
-        except TimeoutError:
-            raise UpstreamUnavailable(
-                "matching", "The jobseeker index is still being built; retry shortly."
-            ) from None
+        await wait_built(self.ready, timeout_s, "jobseeker index")
 
     async def load(self, engine: Engine, bus: EventBus) -> None:
         """Build the index from the table, remembering where the stream was before reading."""

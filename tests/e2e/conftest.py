@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.run_distributed import Recorded, parse_pids
+from deploy.run_distributed import Recorded, free_ports, parse_pids
 from services.common.settings import Settings
 from tests.conftest import IN_CI, PG_ADMIN_URL, make_key, unavailable
 
@@ -153,18 +152,6 @@ def _clean_env(**extra: str) -> dict[str, str]:
     }
 
 
-def free_ports(count: int) -> list[int]:
-    """``count`` distinct loopback ports nothing listens on (bound together, then released)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [int(s.getsockname()[1]) for s in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _tail(path: Path, lines: int = 30) -> str:

@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 import uvicorn
 
+from deploy.run_distributed import free_ports
+
 Scope = dict[str, Any]
 
 
@@ -173,6 +175,4 @@ def upstreams() -> Iterator[list[Upstream]]:
 
 def free_port() -> int:
     """A loopback port with nothing listening on it (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]

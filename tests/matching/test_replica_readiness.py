@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
+from services.common.errors import UpstreamUnavailable
 from services.common.settings import Settings
 from services.matching.app import create_app
+from services.matching.indexer import wait_built
 
 
 def _wait_ready(client: TestClient) -> None:
@@ -41,3 +45,16 @@ def test_embedded_matching_has_no_index_gate(gateway: TestClient) -> None:
     matching = gateway.app.state.embedded_apps["matching"]  # type: ignore[attr-defined]
     assert getattr(matching.state, "ready_gate", None) is None
     assert gateway.get("/readyz").status_code == 200
+
+
+def test_waiting_on_an_index_that_is_not_built_ends_in_a_503_naming_it() -> None:
+    with pytest.raises(UpstreamUnavailable) as raised:
+        asyncio.run(wait_built(asyncio.Event(), 0.01, "jobseeker index"))
+    assert "jobseeker index is still being built" in str(raised.value.detail)
+
+    async def built() -> None:
+        ready = asyncio.Event()
+        ready.set()
+        await wait_built(ready, 0.0, "match index")  # returns at once, no timeout
+
+    asyncio.run(built())
