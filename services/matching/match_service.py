@@ -66,11 +66,6 @@ def to_profile(body: ProfileIn, field_prefix: str = "body") -> Profile:
     )
 
 
-def _label(skill_id: str) -> str:
-    skill = load_taxonomy().skills_by_id.get(skill_id)
-    return skill.label if skill else skill_id
-
-
 def route_out(route: Route) -> RouteOut:
     """A route in the API's shape."""
     return RouteOut(
@@ -94,7 +89,7 @@ def match_out(item: MatchItem) -> MatchOut:
         parts=PartsOut(**asdict(item.parts)),
         distance_km=round(float(item.distance_km), 2),
         missing_skills=[
-            MissingSkillOut(id=m.id, label=_label(m.id), essential=m.essential)
+            MissingSkillOut(id=m.id, label=load_taxonomy().skill_label(m.id), essential=m.essential)
             for m in item.missing_skills
         ],
         ready="now" if item.ready == "now" else "after_training",
@@ -163,6 +158,6 @@ def route_to_role(
     return RouteResponse(
         **out.model_dump(),
         role=role.id,
-        missing_skills=[MissingSkillOut(id=s, label=_label(s), essential=True) for s in missing],
+        missing_skills=[MissingSkillOut(id=s, label=load_taxonomy().skill_label(s), essential=True) for s in missing],
         missing_requirements=requirements,
     )

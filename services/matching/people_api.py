@@ -43,6 +43,7 @@ from services.matching.progression import progression
 from services.matching.schemas import MatchRequest, MatchResponse, MissingSkillOut, PartsOut
 from services.matching.shortlist import ShortlistItem, ShortlistResult, shortlist, vacancy_view
 from services.matching.taxonomy_service import get_role
+from services.taxonomy import load_taxonomy
 
 router = APIRouter(prefix="/v1")
 
@@ -245,7 +246,7 @@ def _item_out(item: ShortlistItem, caller: Caller) -> ShortlistItemOut:
         parts=PartsOut(**candidate.parts),
         distance_km=round(candidate.distance_km, 2),
         missing_skills=[
-            MissingSkillOut(id=s, label=people_service.skill_label(s), essential=e)
+            MissingSkillOut(id=s, label=load_taxonomy().skill_label(s), essential=e)
             for s, e in candidate.missing_skills
         ],
         ready=item.ready,

@@ -171,12 +171,6 @@ def place_of(postcode: str, field: str = "body.postcode") -> Place:
     )
 
 
-def skill_label(skill_id: str) -> str:
-    """The taxonomy's label of a skill id (the id itself when unknown)."""
-    skill = load_taxonomy().skills_by_id.get(skill_id)
-    return skill.label if skill else skill_id
-
-
 def declared_skills(skill_ids: Sequence[str], field: str = "body.skills") -> list[dict[str, Any]]:
     """Skill ids an adviser declared, checked against the taxonomy."""
     known = load_taxonomy().skills_by_id
@@ -261,7 +255,7 @@ def jobseeker_public(row: Jobseeker, today: date | None = None) -> JobseekerPubl
         skills=[
             JobseekerSkillOut(
                 id=s["id"],
-                label=skill_label(s["id"]),
+                label=load_taxonomy().skill_label(s["id"]),
                 source=s.get("source", "declared"),
                 evidence=[EvidenceOut(text=e) for e in s.get("evidence", [])],
             )

@@ -78,18 +78,14 @@ def reachable_courses(index: MatchIndex, profile: Profile, today: date) -> list[
     return [doc for row in reach.courses.tolist() if (doc := docs[row]) is not None]
 
 
-def _label(skill_id: str) -> str:
-    skill = load_taxonomy().skills_by_id.get(skill_id)
-    return skill.label if skill else skill_id
-
-
 def _adds(target: Role, profile: Profile) -> tuple[list[str], list[str], ProgressionAdds]:
     missing, requirements = role_gap(target, profile)
     held = expand_skills(profile.skills, Attainment.from_profile(profile))
     desirable = [s for s in dict.fromkeys(target.desirable_skills) if s not in held]
+    label = load_taxonomy().skill_label
     adds = ProgressionAdds(
-        skills=[MissingSkillOut(id=s, label=_label(s), essential=True) for s in missing]
-        + [MissingSkillOut(id=s, label=_label(s), essential=False) for s in desirable],
+        skills=[MissingSkillOut(id=s, label=label(s), essential=True) for s in missing]
+        + [MissingSkillOut(id=s, label=label(s), essential=False) for s in desirable],
         requirements=requirements,
     )
     return missing, requirements, adds

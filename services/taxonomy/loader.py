@@ -40,6 +40,11 @@ class Taxonomy:
         """The skill with this id, or ``None``."""
         return self.skills_by_id.get(skill_id)
 
+    def skill_label(self, skill_id: str) -> str:
+        """The skill's label (the id itself when the taxonomy does not know it)."""
+        skill = self.skills_by_id.get(skill_id)
+        return skill.label if skill else skill_id
+
     def get_role(self, role_id: str) -> Role | None:
         """The role profile with this id, or ``None``."""
         return self.roles_by_id.get(role_id)
