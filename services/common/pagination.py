@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.common.errors import InvalidInput
+from services.common.errors import InvalidInput, ValidationFailed
 
 T = TypeVar("T")
 
@@ -114,6 +114,18 @@ def after(
         step = column < values[i] if descending else column > values[i]
         clauses.append(and_(*equal_prefix, step))
     return or_(*clauses)
+
+
+def after_newest(columns: Sequence[Any], cursor: str, secret: str) -> ColumnElement[bool]:
+    """Rows after a ``(created_at, id)`` cursor of a newest-first list; 422 for any other cursor
+    (a genuine cursor of another list, whose values are of other types, included)."""
+    created, last_id = decode_cursor(cursor, secret, 2)
+    if not isinstance(created, datetime) or not isinstance(last_id, str):
+        raise ValidationFailed(
+            "The cursor is not valid.",
+            [{"field": "query.cursor", "message": "not a list cursor", "type": "value_error"}],
+        )
+    return after(columns, [created, last_id], descending=True)
 
 
 def next_cursor_for(

@@ -40,7 +40,7 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.events import Event
 from services.common.models import new_id, utcnow
 from services.common.outbox import add_event
-from services.common.pagination import after, decode_cursor, next_cursor_for
+from services.common.pagination import after_newest, next_cursor_for
 from services.matching.engine import Profile
 from services.matching.match_cache import MatchCache
 from services.matching.models import JOBSEEKER_PREFIX, Jobseeker, Referral
@@ -404,13 +404,7 @@ def list_jobseekers(
         conditions.append(col(Jobseeker.office) == office)
     order = (col(Jobseeker.created_at), col(Jobseeker.id))
     if cursor is not None:
-        created, last_id = decode_cursor(cursor, secret, 2)
-        if not isinstance(created, datetime) or not isinstance(last_id, str):
-            raise ValidationFailed(
-                "The cursor is not valid.",
-                [{"field": "query.cursor", "message": "not a list cursor", "type": "value_error"}],
-            )
-        conditions.append(after(order, [created, last_id], descending=True))
+        conditions.append(after_newest(order, cursor, secret))
     query = (
         select(Jobseeker)
         .where(*conditions)

@@ -16,9 +16,9 @@ from typing import Any, Final
 
 from sqlmodel import Session, col, select
 
-from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.errors import Conflict, NotFound
 from services.common.models import new_id, utcnow
-from services.common.pagination import after, decode_cursor, next_cursor_for
+from services.common.pagination import after_newest, next_cursor_for
 from services.matching.engine import MatchIndex
 from services.matching.models import REFERRAL_PREFIX, Jobseeker, Referral
 from services.matching.people_schemas import (
@@ -181,13 +181,7 @@ def list_referrals(
         conditions.append(col(Referral.status) == status)
     order = (col(Referral.created_at), col(Referral.id))
     if cursor is not None:
-        created, last_id = decode_cursor(cursor, secret, 2)
-        if not isinstance(created, datetime) or not isinstance(last_id, str):
-            raise ValidationFailed(
-                "The cursor is not valid.",
-                [{"field": "query.cursor", "message": "not a list cursor", "type": "value_error"}],
-            )
-        conditions.append(after(order, [created, last_id], descending=True))
+        conditions.append(after_newest(order, cursor, secret))
     rows = list(
         session.exec(
             select(Referral)
