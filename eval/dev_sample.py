@@ -27,6 +27,10 @@ DEFAULT_DATA = (
 )
 DEV_SEED = 2027
 DEV_SIZE = 120
+# A second development sample, labelled for SOC 2020 and entry level only by two readers each:
+# pool 1 without the first sample, sorted by source_file, then Random(SOC_SEED).sample(.., SOC_SIZE).
+SOC_SEED = 2028
+SOC_SIZE = 200
 
 
 def pool_of(source_file: str) -> int:
@@ -50,6 +54,22 @@ def dev_sample(path: Path, size: int = DEV_SIZE, seed: int = DEV_SEED) -> list[d
     return random.Random(seed).sample(pool, min(size, len(pool)))
 
 
+def soc_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
+    """The second development sample (SOC and entry level only), disjoint from the first."""
+    first = {r["source_file"] for r in dev_sample(path)}
+    pool = sorted(
+        (
+            r
+            for r in read_records(path)
+            if r.get("source_file")
+            and pool_of(r["source_file"]) == 1
+            and r["source_file"] not in first
+        ),
+        key=lambda r: str(r["source_file"]),
+    )
+    return random.Random(SOC_SEED).sample(pool, min(size, len(pool)))
+
+
 def _salary(record: dict[str, Any]) -> str:
     salary = record.get("baseSalary")
     value = salary.get("value") if isinstance(salary, dict) else None
@@ -63,21 +83,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print the sample's ids (or, with ``--show``, the adverts themselves)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--size", type=int, default=DEV_SIZE)
+    parser.add_argument("--size", type=int, default=None)
+    parser.add_argument(
+        "--set", choices=("dev", "soc"), default="dev", help="the first sample or the SOC sample"
+    )
+    parser.add_argument("--chars", type=int, default=None, help="print at most this much text")
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--stop", type=int, default=None)
     parser.add_argument("--show", action="store_true")
     args = parser.parse_args(argv)
     from services.common.text import html_to_text
 
-    sample = dev_sample(args.data, args.size)
+    if args.set == "soc":
+        sample = soc_sample(args.data, args.size or SOC_SIZE)
+    else:
+        sample = dev_sample(args.data, args.size or DEV_SIZE)
     for number, record in enumerate(sample[args.start : args.stop], start=args.start):
         if not args.show:
             print(record["source_file"])
             continue
         title = html_to_text(record.get("title") or "")
         print(f"=== #{number} {record['source_file']} | {title} | {_salary(record)}")
-        print(html_to_text(record.get("description") or ""))
+        print(html_to_text(record.get("description") or "")[: args.chars])
     return 0
 
 
