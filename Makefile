@@ -58,6 +58,7 @@ integration: install
 
 eval: install
 	$(BIN)/python eval/run_eval.py
+	$(BIN)/python eval/soc_readers.py
 
 bench: install
 	$(BIN)/python -m bench.run_all

@@ -87,6 +87,11 @@ _CARE_WORKER_TITLE = re.compile(
     r"health ?care (?:assistant|support worker)|\bhca\b|\bhcsw\b|nursing assistant|"
     r"care support worker|(?<!clinical )support worker|care assistant"
 )
+# care-worker titles that a hospital advert makes a hospital assistant (6131)
+_HOSPITAL_CARER_TITLE = re.compile(
+    r"^(?!.*(?:home|domiciliary|residential|live|community|supported)).*"
+    r"(?:care support worker|care assistant|health ?care worker)"
+)
 _NHS_ASSISTANT_TITLE = re.compile(
     r"ward|theatre|hospital|clinic|community|rehab|therap|peer|covid|testing|response|"
     r"maternity|mental health|band [1-4]"
@@ -104,7 +109,9 @@ _FIELD_NURSE_TITLE = re.compile(
 )
 _MH_NURSING = at_word_start(
     r"\brmn'?s?\b|mental health nurs|registered mental health|\bcamhs\b|psychiatric intensive|\bpicu\b|"
-    r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient)"
+    r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient|environment|setting|team)|"
+    r"mental illness|personality disorder|psychosis|(?:low|medium) secure|secure (?:unit|service|hospital|setting)|"
+    r"care programme approach|\bcpas?\b|\bcpa(?:'|\u2019)s"
 )
 _LD_NURSING = at_word_start(
     r"\brnld'?s?\b|\brldn'?s?\b|learning disabilit(?:y|ies) nurs|learning disabilit(?:y|ies) (?:ward|unit|service|team)|"
@@ -117,7 +124,7 @@ _CHILD_NURSING = at_word_start(
 _COMMUNITY_NURSING = at_word_start(
     r"district nurs|patient(?:'|\u2019)?s?(?:'|\u2019)? (?:own )?homes|own homes|community nurs|housebound|"
     r"primary (?:health)?care|gp practice|general practice|health cent(?:re|er)|medical cent(?:re|er)|"
-    r"community[- ]based|within the community|in the community"
+    r"community[- ]based|within the community|in the community|community health(?:care)?\b"
 )
 _WARD_NURSING = at_word_start(r"inpatient|in-patient|ward\b|bedded")
 _TRAINEE_PSYCHOLOGIST = re.compile(r"assistant|trainee|graduate|forensic psychologist$")
@@ -235,6 +242,13 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
         and _care_setting(plain)
     ):
         return "6135"
+    if (
+        code == "6135"
+        and _HOSPITAL_CARER_TITLE.search(low)
+        and _distinct(_HOSPITAL_SETTING, plain) >= 2
+        and not _care_setting(plain)
+    ):
+        return "6131"
     if code == "2226" and not _TRAINEE_PSYCHOLOGIST.search(low) and _CLINICAL_PSY.search(plain):
         return "2225"
     if code == "3219" and _PRACTITIONER.search(low) and _distinct(_LABORATORY, plain) >= 2:

@@ -22,9 +22,11 @@ import re
 _RULES_SRC: tuple[tuple[str, str], ...] = (
     # assistants "to" a director are secretaries, not directors
     (r"^(?:pa|personal assistant|executive assistant|executive pa)\b.*\bto\b", "4215"),
+    # NHS 111 clinical advisers are registered clinicians (nurses, mostly)
+    (r"^(?!.*\b(?:gp|pharmacist)\b).*clinical advis[eo]r", "2237"),
     # contact centres before ambulance and nursing words
     (
-        r"call handler|call taker|\b111\b|(?<!sexual )health advis[eo]r|emergency medical dispatcher|dispatcher|call cent(?:re|er)|contact cent(?:re|er)|clinical advis[eo]r.*(?:111|remote)",
+        r"call handler|call taker|\b111\b|(?<!sexual )health advis[eo]r|emergency medical dispatcher|dispatcher|call cent(?:re|er)|contact cent(?:re|er)",
         "7211",
     ),
     (
@@ -47,10 +49,15 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "7114",
     ),
     (
-        r"pharmacy technician|pharmacy technical|medicines management technician|medicines optimisation technician|checking technician|dispensary technician|aseptic technician|pharmacy (?:procurement|production|quality) (?:technician|officer)|pharmacy (?:tech|officer)\b",
+        r"pharmacy (?:it |e-?prescribing |epma )?technician|epma technician|pharmacy technical|medicines management technician|medicines optimisation technician|checking technician|dispensary technician|aseptic technician|pharmacy (?:procurement|production|quality) (?:technician|officer)|pharmacy (?:tech|officer)\b",
         "3212",
     ),
     (r"pharmacist", "2251"),
+    # substance misuse and drug and alcohol workers are welfare associate professionals
+    (
+        r"^(?!.*\b(?:nurs|rmn|rgn|psychiatr|psycholog|doctor|consultant|pharmacist|manager|lead)).*(?:substance misuse|drugs? (?:and|&) alcohol|alcohol (?:and|&) drugs?)",
+        "3229",
+    ),
     # support roles before the professions
     (r"trainee nursing associate|\btna\b|nursing associate trainee", "6131"),
     (r"nursing associate|nurse associate|\brna\b", "3219"),
@@ -74,9 +81,10 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "6132",
     ),
     (r"paramedic", "2255"),
+    (r"^(?!.*(?:child|paediatric)).*(?:home ?care nurs|nurse.*\bhome ?care\b)", "2232"),
     # social care
     (
-        r"senior (?:care|support) (?:worker|assistant)|senior carer|care team leader|team leader.*(?:care home|residential|supported living|domiciliary|home care)|senior residential",
+        r"senior (?:care|support) (?:worker|assistant)|senior carer|care team leader|(?:field |home |domiciliary )?care supervisor|team leader.*(?:care home|residential|supported living|domiciliary|home care)|senior residential",
         "6136",
     ),
     (
@@ -100,12 +108,21 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     # directors and heads of nursing or operations manage services (before the nurse rules)
     (
-        r"^(?:deputy |assistant |associate |interim )*(?:director|head) of (?:nursing|midwifery|operations|clinical services)|^(?:deputy )?chief nurse|^director of nursing",
+        r"^(?:deputy |assistant |associate |interim )*(?:director|head) of (?:nursing|midwifery|operations|clinical services|service\b|(?:district|community) nursing)|^(?:deputy )?chief nurse|^director of nursing",
         "1171",
+    ),
+    (
+        r"^(?:deputy |associate |assistant |interim )*director of (?:business intelligence|informatics|digital|it\b|ict\b|information|technology)|chief (?:information|digital|technology) officer|\bcio\b|\bcdio\b",
+        "1137",
+    ),
+    # allied professionals with an advanced-practice title keep their profession
+    (
+        r"^(?!.*\bnurs).*(?:(?:advanced|consultant|specialist|review|practitioner)\b.*\b(?:radiograph|sonograph|mammograph)|(?:radiograph|sonograph|mammograph)\w*\b.*\b(?:advanced|consultant|specialist|practitioner)|radiotherap\w* (?:advanced|specialist|review|consultant) (?:practitioner|radiographer))",
+        "2254",
     ),
     # nursing (after assistants)
     (
-        r"nurse consultant|consultant nurse|consultant midwife|nurse practitioner|\banp\b|advanced (?:clinical |nurse |critical care |specialist (?:clinical )?)?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner",
+        r"nurse consultant|consultant nurse|consultant midwife|nurse practitioner|advanced nurse\b|\banp\b|advanced (?:clinical |nurse |critical care |specialist (?:clinical )?)?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner",
         "2234",
     ),
     (r"nurses? (?:and|&|/) midwi|midwi\w* (?:and|&|/) nurs", "2237"),
@@ -115,19 +132,27 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "2237",
     ),
     (
-        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|dementia nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
+        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
         "2235",
+    ),
+    (
+        r"school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|family nurse|(?:child|family)\b.{0,25}\b(?:wellbeing|health) nurse|specialist community public health",
+        "2232",
+    ),
+    (
+        r"children'?s nurse|paediatric nurse|neonatal (?:nurse|practitioner)|\brsc?n\b|nurse.*(?:paediatric|child|neonat|nicu|scbu)|paediatric (?:staff nurse|sister|practitioner)|(?:paediatric|neonatal|children'?s) .*nurse",
+        "2236",
+    ),
+    (
+        r"(?:heart failure|cardiac rehab\w*|admiral|parkinson'?s|epilepsy|respiratory|copd|breast care|lymphoedema|continence|bladder (?:and|&) bowel|stoma|diabet\w*|\btb\b|tuberculosis|\bhiv\b|rheumatology|oncology|chemotherapy|haematology|pain|sepsis|falls|frailty|dementia|multiple sclerosis|\bms\b|motor neurone|\bmnd\b|tissue viability|hepatology|\bibd\b|inflammatory bowel|palliative|end of life|transplant|stroke specialist|cancer|urology|lung|haemophilia|anticoagulation|infection (?:prevention|control)(?: (?:and|&) control)?|\bipc\b|safeguarding|sepsis)(?: specialist)? nurses?\b",
+        "2233",
     ),
     (
         r"community practitioner(?!.*mental)|school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|district nurse|community (?:staff |specialist )?nurse(?!.*child)|practice nurse|general practice nurse|community matron|treatment room nurse|\bgpn\b|nurse.*community(?!.*child)|community.*(?<!children's )nurse(?!.*child)|specialist community public health",
         "2232",
     ),
     (
-        r"children'?s nurse|paediatric nurse|neonatal (?:nurse|practitioner)|\brsc?n\b|nurse.*(?:paediatric|children|neonat|nicu|scbu)|paediatric (?:staff nurse|sister|practitioner)|(?:paediatric|neonatal) .*nurse",
-        "2236",
-    ),
-    (
-        r"nurse specialist|specialist nurse|clinical nurse specialist|\bcns\b|tissue viability|infection (?:prevention|control) nurse|diabetes (?:specialist )?nurse|cancer nurse|macmillan|stoma nurse|continence nurse|palliative care nurse|nurse educator|specialist.*nurse|nurse.*specialist|nurse.*(?:lead|coordinator)|lead nurse|specialist practitioner",
+        r"nurse specialist|specialist nurse|clinical nurse specialist|\bcns\b|tissue viability|infection (?:prevention|control) nurse|diabetes (?:specialist )?nurse|cancer nurse|macmillan|stoma nurse|continence nurse|palliative care nurse|nurse educator|specialist.*nurse|nurse.*specialist|nurse.*(?:lead\b|coordinator)|lead nurse|(?<!therapy )specialist practitioner(?!.*(?:psycholog|therap))",
         "2233",
     ),
     (
@@ -162,7 +187,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"psychotherapist|\bcbt\b|cognitive behaviou?ral|psychological wellbeing practitioner|\bpwp\b|high intensity|psychological therap|family therap|systemic|mentali[sz]ation|\bdbt\b|psychotherapy|arts? therapist|art psychotherap|music therapist|drama therapist|dramatherapist|play therapist|iapt therapist|therapist.*iapt|counselling psychologist",
         "2224",
     ),
-    (r"dietitian|dietician|orthoptist", "2229"),
+    (r"dietitian|dietician|orthoptist|respiratory therapist", "2229"),
     (
         r"radiographer|sonographer|mammographer|ultrasonographer|reporting radiographer|imaging practitioner|radiography",
         "2254",
@@ -189,9 +214,12 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"(?:finance|financial) (?:manager|controller|director)|head of finance|director of finance|chief financial|\bcfo\b|deputy director of finance|financial management",
         "1131",
     ),
-    (r"accountant|finance business partner|management accounts|financial accounts", "2421"),
     (
-        r"(?:hr|human resources?|workforce|people|recruitment|medical staffing|employee relations|organisational development|\bod\b) (?:manager|director|business partner|lead)|head of (?:hr|workforce|people|human resources)|director of (?:hr|workforce|people)",
+        r"accountant|finance business partner|management accounts|financial accounts|(?<!clinical )auditor\b|internal audit",
+        "2421",
+    ),
+    (
+        r"(?:hr|human resources?|workforce|people|recruitment|medical staffing|employee relations|organisational development|\bod\b) (?:manager|director|business partner|lead)|head of (?:hr|workforce|people|human resources|organisational development|\bod\b)|director of (?:hr|workforce|people)",
         "1136",
     ),
     (
@@ -200,23 +228,27 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     (r"cyber|information security (?:officer|analyst|manager)|security analyst", "2135"),
     (
-        r"network (?:engineer|analyst|manager|technician|architect)|infrastructure (?:engineer|analyst|architect)|server|telecoms? (?:engineer|officer)",
+        r"network (?:engineer|analyst|technician|architect)|(?:it|ict|data|wan|lan) network manager|infrastructure (?:engineer|analyst|architect)|server|telecoms? (?:engineer|officer)",
         "2137",
     ),
     (r"developer|software engineer|programmer|devops", "2134"),
     (
-        r"service desk|it support|desktop support|it technician|ict technician|technical support|field (?:service )?engineer|it engineer|end user|it officer|ict officer|it (?:analyst|assistant)|ict (?:analyst|assistant|support)|helpdesk|help desk",
+        r"service desk|it support|digital support|desktop support|it technician|ict technician|technical support|field (?:service )?engineer|it engineer|end user|it officer|ict officer|it (?:analyst|assistant)|ict (?:analyst|assistant|support)|helpdesk|help desk",
         "3132",
     ),
     (r"database administrator|web (?:developer|content|editor)|\bcms\b|digital content", "3133"),
     (
-        r"(?:clinical |information |epr |ehr |it )?systems? (?:trainer|analyst|administrator|support|manager|specialist|officer)|applications? (?:analyst|support|specialist)|epr (?:trainer|analyst)|digital (?:trainer|clinical)|clinical safety officer|informatics",
+        r"(?:clinical |information |epr |ehr |it )?systems? (?:trainer|analyst|administrator|support|manager|specialist|officer)|applications? (?:analyst|support|specialist)|epr (?:trainer|analyst)|digital (?:trainer|clinical)|clinical safety officer|informatics|e-?health",
         "2139",
     ),
     (r"business analyst", "2431"),
     (
         r"data (?:analyst|scientist)|information analyst|performance analyst|\bbi\b (?:analyst|developer)|business intelligence|informatics analyst|reporting analyst|information officer|analyst",
         "3544",
+    ),
+    (
+        r"(?:\bit\b|ict|digital|epr|ehr|lims|system|software|infrastructure).*project manager|project manager.*(?:\bit\b|ict|lims|epr|ehr|digital|system|software|infrastructure)",
+        "2131",
     ),
     (
         r"project (?:manager|officer|lead|coordinator|co-ordinator|support)|programme (?:manager|lead|director|officer)|transformation (?:manager|lead)|improvement (?:manager|lead|facilitator|advis[eo]r)|change manager|\bpmo\b|clinical trials? (?:manager|coordinator|co-ordinator)|research (?:manager|coordinator|co-ordinator|facilitator)",
@@ -283,7 +315,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "4129",
     ),
     (
-        r"(?:hr|human resources|recruitment|medical staffing|workforce|rota|rostering|bank|e-?roster|temporary staffing|staff bank|employee relations) (?:assistant|administrator|coordinator|co-ordinator|officer|clerk)|medical staffing",
+        r"(?:hr|human resources|recruitment|medical staffing|workforce|bank|temporary staffing|staff bank|employee relations) (?:assistant|administrator|coordinator|co-ordinator|officer|clerk)|medical staffing",
         "4136",
     ),
     (r"stock control|inventory|stock controller|requisition", "4133"),
@@ -322,7 +354,10 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"ebme|medical equipment|clinical engineer|medical engineering|electro.?bio.?medical|equipment (?:technician|engineer)|biomedical engineer",
         "3113",
     ),
-    (r"electrician|electrical (?:engineer|technician|craftsperson|fitter)", "5241"),
+    (
+        r"electrician|electrical (?:engineer|technician|craftsperson|fitter)|(?:craftsperson|technician|engineer|fitter).*electrical",
+        "5241",
+    ),
     (
         r"plumber|heating|hvac|mechanical (?:technician|fitter|craftsperson|engineer)|gas engineer|refrigeration|pipefitter",
         "5315",
@@ -391,8 +426,10 @@ def correct_spelling(title: str, known: frozenset[str], targets: frozenset[str])
 
 
 def clean_title(title: str) -> str:
-    """A title without band numbers, bracketed asides kept (they often hold the specialism)."""
-    return " ".join(re.sub(r"\bband\s*[0-9]+[a-z]?\b", " ", title, flags=re.IGNORECASE).split())
+    """A title without band numbers or leading and trailing dashes ("Band 9 - Director of ..."),
+    bracketed asides kept (they often hold the specialism)."""
+    text = " ".join(re.sub(r"\bband\s*[0-9]+[a-z]?\b", " ", title, flags=re.IGNORECASE).split())
+    return text.strip(" -\u2013\u2014:|,/")
 
 
 @functools.lru_cache(maxsize=8192)

@@ -39,3 +39,43 @@ def test_dev_adverts_come_from_the_dev_pool_only() -> None:
     assert all(in_dev_pool(source) and not in_eval_pool(source) for source in dev)
     held_out = {label.source_file for label in load_labels(EVAL_LABELS)}
     assert not held_out & set(dev)
+
+
+READERS = EVAL_DIR / "nhs_jobs_soc_readers.jsonl"
+
+
+def test_two_reader_soc_sample_is_dev_pool_and_disjoint_from_the_first_dev_sample() -> None:
+    from eval.soc_readers import load_readers
+
+    readers = load_readers(READERS)
+    assert len(readers) == 200
+    first_sample = {label.source_file for label in load_labels(DEV_LABELS)}
+    assert all(in_dev_pool(source) and not in_eval_pool(source) for source in readers)
+    assert not first_sample & set(readers)
+    for a, b in readers.values():
+        for reader in (a, b):
+            assert reader.soc_code.isdigit() and len(reader.soc_code) == 4
+            assert isinstance(reader.entry_level, bool)
+    for line in READERS.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        assert set(record) == {"source_file", "readers"}
+        assert all(
+            set(r) == {"soc_code", "alt_soc", "sure", "entry_level"} for r in record["readers"]
+        )
+
+
+def test_reader_agreement_counts_consensus_only_where_readers_agree() -> None:
+    from eval.soc_readers import ReaderLabel, agreement
+
+    def reader(code: str, entry: bool) -> ReaderLabel:
+        return ReaderLabel(soc_code=code, alt_soc=None, sure=True, entry_level=entry)
+
+    readers = {
+        "a": (reader("2237", False), reader("2237", False)),
+        "b": (reader("2233", False), reader("2237", True)),
+        "c": (reader("6131", True), reader("6131", True)),
+    }
+    result = agreement(readers, {"a": ("2237", False), "b": ("2233", False), "c": ("6135", False)})
+    assert (result.readers_soc, result.consensus_n, result.extractor_soc_consensus) == (2, 2, 1)
+    assert result.extractor_soc_each == 3  # a twice, b once, c never
+    assert (result.entry_consensus_n, result.extractor_entry_consensus) == (2, 1)
