@@ -31,6 +31,9 @@ DEV_SIZE = 120
 # pool 1 without the first sample, sorted by source_file, then Random(SOC_SEED).sample(.., SOC_SIZE).
 SOC_SEED = 2028
 SOC_SIZE = 200
+# A third sample, coded the same way, from the training pools 2-9 (never labelled before):
+# sorted by source_file, then Random(SOC2_SEED).sample(.., SOC_SIZE).
+SOC2_SEED = 2029
 
 
 def pool_of(source_file: str) -> int:
@@ -70,6 +73,15 @@ def soc_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
     return random.Random(SOC_SEED).sample(pool, min(size, len(pool)))
 
 
+def soc2_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
+    """The two-reader sample from the training pools 2-9."""
+    pool = sorted(
+        (r for r in read_records(path) if r.get("source_file") and pool_of(r["source_file"]) >= 2),
+        key=lambda r: str(r["source_file"]),
+    )
+    return random.Random(SOC2_SEED).sample(pool, min(size, len(pool)))
+
+
 def _salary(record: dict[str, Any]) -> str:
     salary = record.get("baseSalary")
     value = salary.get("value") if isinstance(salary, dict) else None
@@ -85,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--size", type=int, default=None)
     parser.add_argument(
-        "--set", choices=("dev", "soc"), default="dev", help="the first sample or the SOC sample"
+        "--set", choices=("dev", "soc", "soc2"), default="dev", help="which development sample"
     )
     parser.add_argument("--chars", type=int, default=None, help="print at most this much text")
     parser.add_argument("--start", type=int, default=0)
@@ -96,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.set == "soc":
         sample = soc_sample(args.data, args.size or SOC_SIZE)
+    elif args.set == "soc2":
+        sample = soc2_sample(args.data, args.size or SOC_SIZE)
     else:
         sample = dev_sample(args.data, args.size or DEV_SIZE)
     for number, record in enumerate(sample[args.start : args.stop], start=args.start):
