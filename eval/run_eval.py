@@ -315,6 +315,19 @@ def run(labels_path: Path, data_path: Path, extractor: Extractor | None = None) 
     return evaluate(labels, predictions)
 
 
+def data_missing_status(data: Path) -> int | None:
+    """``None`` when the advert file exists; else say why nothing was evaluated and return the
+    exit status (an error only under ``CI=true``)."""
+    if data.exists():
+        return None
+    message = f"NHS Jobs data file {data} is absent"
+    if os.environ.get("CI") == "true":
+        print(f"error: {message} (required under CI=true)", file=sys.stderr)
+        return EXIT_DATA_MISSING_IN_CI
+    print(f"skipped: {message}; nothing to evaluate")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -322,13 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
 
-    if not args.data.exists():
-        message = f"NHS Jobs data file {args.data} is absent"
-        if os.environ.get("CI") == "true":
-            print(f"error: {message} (required under CI=true)", file=sys.stderr)
-            return EXIT_DATA_MISSING_IN_CI
-        print(f"skipped: {message}; nothing to evaluate")
-        return EXIT_OK
+    missing = data_missing_status(args.data)
+    if missing is not None:
+        return missing
     try:
         report = run(args.labels, args.data)
     except (EvalError, OSError) as exc:

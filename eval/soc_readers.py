@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,18 +123,15 @@ def format_agreement(result: Agreement) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit status."""
-    from run_eval import DEFAULT_DATA, EXIT_DATA_MISSING_IN_CI, EXIT_ERROR, EXIT_OK, load_adverts
+    from run_eval import DEFAULT_DATA, EXIT_ERROR, EXIT_OK, data_missing_status, load_adverts
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--readers", type=Path, default=DEFAULT_READERS)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
-    if not args.data.exists():
-        if os.environ.get("CI") == "true":
-            print(f"error: {args.data} is absent (required under CI=true)", file=sys.stderr)
-            return EXIT_DATA_MISSING_IN_CI
-        print(f"skipped: {args.data} is absent; nothing to evaluate")
-        return EXIT_OK
+    missing = data_missing_status(args.data)
+    if missing is not None:
+        return missing
     from services.common.text import html_to_text
     from services.taxonomy import extract
 

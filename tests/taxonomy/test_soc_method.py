@@ -70,6 +70,12 @@ def test_assistants_in_home_care_are_care_workers() -> None:
     assert extract(hospital, title="Healthcare Assistant").soc_code == "6131"
     # a hospital-type title keeps its code whatever the text says
     assert extract(home, title="Ward Healthcare Assistant").soc_code == "6131"
+    # and a care-worker title in a hospital advert is a nursing assistant
+    trust = (
+        "Care Support Worker on our wards at the General Hospital, part of the Acute "
+        "Hospitals NHS Trust. You will work as part of the ward team."
+    )
+    assert extract(trust, title="Bank Care Support Worker").soc_code == "6131"
 
 
 def test_spelling_correction_only_touches_rare_words() -> None:
