@@ -3,7 +3,9 @@
 ``eval/nhs_jobs_soc_readers.jsonl`` holds, for 200 real adverts of the development pool (the
 second sample of ``eval/dev_sample.py``: ``--set soc``), the SOC 2020 unit group and entry level
 that **two readers** gave each advert independently, without the extractor's output and without
-the project's nurse guideline (only the SOC 2020 unit groups). It measures two things:
+the project's nurse guideline (only the SOC 2020 unit groups).
+``eval/nhs_jobs_soc2_readers.jsonl`` holds the same for 200 adverts of pools 2-9 (``--set soc2``).
+Each file measures two things:
 
 - how often two careful readers agree (the ceiling any coder can expect on such adverts);
 - how often ``services.taxonomy.extract`` agrees with them: with each reader, and with the

@@ -25,7 +25,12 @@ from services.taxonomy.matcher import find_skills, surface_forms
 from services.taxonomy.models import Extraction, Requirements, RoleGuess, Sector
 from services.taxonomy.requirements import at_word_start, detect_requirements
 from services.taxonomy.textview import build_view, normalise_token, plain_view
-from services.taxonomy.titles import clean_title, correct_spelling, soc_from_title
+from services.taxonomy.titles import (
+    CONDITION_NURSE_SOURCE,
+    clean_title,
+    correct_spelling,
+    soc_from_title,
+)
 from services.taxonomy.wordtrie import trie_pattern
 
 MAX_TEXT = 200_000
@@ -83,10 +88,7 @@ _HOSPITAL_SETTING = at_word_start(
     r"outpatient|emergency department|\bclinics?\b|community (?:health|nursing|team)"
 )
 # hospital-type assistant titles that the care-home context must not move to 6135
-_CARE_WORKER_TITLE = re.compile(
-    r"health ?care (?:assistant|support worker)|\bhca\b|\bhcsw\b|nursing assistant|"
-    r"care support worker|(?<!clinical )support worker|care assistant"
-)
+_CARE_WORKER_TITLE = re.compile(r"care support worker|(?<!clinical )support worker|care assistant")
 # care-worker titles that a hospital advert makes a hospital assistant (6131)
 _HOSPITAL_CARER_TITLE = re.compile(
     r"^(?!.*(?:home|domiciliary|residential|live|community|supported)).*"
@@ -96,6 +98,7 @@ _NHS_ASSISTANT_TITLE = re.compile(
     r"ward|theatre|hospital|clinic|community|rehab|therap|peer|covid|testing|response|"
     r"maternity|mental health|band [1-4]"
 )
+_CONDITION_NURSE_TITLE = re.compile(CONDITION_NURSE_SOURCE)
 _CLINICAL_LEAD = re.compile(r"^(?:[a-z]+\s+)?clinical lead(?: nurse)?$")
 _SPECIFIC_NURSE_TITLE = re.compile(
     r"\b(?:rgn|general|adult|sister|charge|manager|matron|theatre|scrub|research|learning|ld|rnld|"
@@ -109,7 +112,10 @@ _FIELD_NURSE_TITLE = re.compile(
 )
 _MH_NURSING = at_word_start(
     r"\brmn'?s?\b|mental health nurs|registered mental health|\bcamhs\b|psychiatric intensive|\bpicu\b|"
-    r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient|environment|setting|team)|"
+    r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient|environment|setting|team|"
+    r"conditions?|problems?|care\b|in-?patients?|specialist|nursing)|(?:working|work) in mental health|"
+    r"in-?patient mental health|(?:acute )?psychiatric (?:admission|ward|unit|hospital|inpatient)|"
+    r"eating disorders?|anorexia|"
     r"mental illness|personality disorder|psychosis|(?:low|medium) secure|secure (?:unit|service|hospital|setting)|"
     r"care programme approach|\bcpas?\b|\bcpa(?:'|\u2019)s"
 )
@@ -214,8 +220,13 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
         band = _band(title, plain)
         if band is not None and band <= 6 and "nurs" in plain:
             return "2235" if _distinct(_MH_NURSING, plain) >= 2 else "2237"
-    if code == "2233" and not _FIELD_NURSE_TITLE.search(low.replace("specialist", "")):
+    if (
+        code == "2233"
+        and not _FIELD_NURSE_TITLE.search(low.replace("specialist", ""))
+        and not _CONDITION_NURSE_TITLE.search(low)
+    ):
         # a specialist nurse in mental health or children's services keeps the field
+        # (one named by a condition, "Diabetes Nurse", is a specialist wherever they work)
         if _distinct(_MH_NURSING, plain) >= 2:
             return "2235"
         if _distinct(_CHILD_NURSING, plain) >= 2:

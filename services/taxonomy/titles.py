@@ -19,6 +19,9 @@ import functools
 import html
 import re
 
+# nurses named by a condition or a specialism, not a setting: specialist nurses (2233)
+CONDITION_NURSE_SOURCE = r"(?:heart failure|long[- ]term conditions?|cardiac rehab\w*|admiral|parkinson'?s|epilepsy|respiratory|copd|breast care|lymphoedema|continence|bladder (?:and|&) bowel|stoma|diabet\w*|\btb\b|tuberculosis|\bhiv\b|rheumatology|oncology|chemotherapy|haematology|pain|sepsis|falls|frailty|dementia|multiple sclerosis|\bms\b|motor neurone|\bmnd\b|tissue viability|hepatology|\bibd\b|inflammatory bowel|palliative|end of life|transplant|stroke specialist|cancer|urology|lung|haemophilia|anticoagulation|infection (?:prevention|control)(?: (?:and|&) control)?|\bipc\b|safeguarding|sepsis)"
+
 _RULES_SRC: tuple[tuple[str, str], ...] = (
     # assistants "to" a director are secretaries, not directors
     (r"^(?:pa|personal assistant|executive assistant|executive pa)\b.*\bto\b", "4215"),
@@ -55,12 +58,15 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"pharmacist", "2251"),
     # substance misuse and drug and alcohol workers are welfare associate professionals
     (
-        r"^(?!.*\b(?:nurs|rmn|rgn|psychiatr|psycholog|doctor|consultant|pharmacist|manager|lead)).*(?:substance misuse|drugs? (?:and|&) alcohol|alcohol (?:and|&) drugs?)",
+        r"^(?!.*\b(?:nurs|rmn|rgn|psychiatr|psycholog|doctor|consultant|pharmacist|manager|lead)).*(?:substance misuse|drugs? (?:and|&) alcohol|alcohol (?:and|&) drugs?)|recovery coach",
         "3229",
     ),
     # support roles before the professions
     (r"trainee nursing associate|\btna\b|nursing associate trainee", "6131"),
-    (r"nursing associate|nurse associate|\brna\b", "3219"),
+    (
+        r"^(?!.*(?:staff|registered) nurse\b(?! associate)).*(?:nursing associate|nurse associate|\brna\b)",
+        "3219",
+    ),
     # hospital play staff (labelling guideline: hospital play specialists 3219)
     (r"\bplay (?:specialist|worker|leader|assistant)", "3219"),
     (
@@ -122,7 +128,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     # nursing (after assistants)
     (
-        r"nurse consultant|consultant nurse|consultant midwife|nurse practitioner|advanced nurse\b|\banp\b|advanced (?:clinical |nurse |critical care |specialist (?:clinical )?)?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner",
+        r"^(?!.*(?:physio|occupational therap|podiatr|dietit|speech and language|pharmacist|paramedic)).*(?:nurse consultant|consultant nurse|consultant midwife|nurse practitioner|advanced nurse\b|\banp\b|advanced (?:clinical |nurse |critical care |specialist (?:clinical )?)?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner)",
         "2234",
     ),
     (r"nurses? (?:and|&|/) midwi|midwi\w* (?:and|&|/) nurs", "2237"),
@@ -132,7 +138,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "2237",
     ),
     (
-        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
+        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|\bect\b|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
         "2235",
     ),
     (
@@ -144,11 +150,11 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "2236",
     ),
     (
-        r"(?:heart failure|cardiac rehab\w*|admiral|parkinson'?s|epilepsy|respiratory|copd|breast care|lymphoedema|continence|bladder (?:and|&) bowel|stoma|diabet\w*|\btb\b|tuberculosis|\bhiv\b|rheumatology|oncology|chemotherapy|haematology|pain|sepsis|falls|frailty|dementia|multiple sclerosis|\bms\b|motor neurone|\bmnd\b|tissue viability|hepatology|\bibd\b|inflammatory bowel|palliative|end of life|transplant|stroke specialist|cancer|urology|lung|haemophilia|anticoagulation|infection (?:prevention|control)(?: (?:and|&) control)?|\bipc\b|safeguarding|sepsis)(?: specialist)? nurses?\b",
+        CONDITION_NURSE_SOURCE + r"(?: specialist)? nurses?\b",
         "2233",
     ),
     (
-        r"community practitioner(?!.*mental)|school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|district nurse|community (?:staff |specialist )?nurse(?!.*child)|practice nurse|general practice nurse|community matron|treatment room nurse|\bgpn\b|nurse.*community(?!.*child)|community.*(?<!children's )nurse(?!.*child)|specialist community public health",
+        r"community practitioner(?!.*mental)|school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|district nurse|community (?:staff |specialist )?nurse(?!.*child)|practice nurse|general practice nurse|community matron|treatment room nurse|\bgpn\b|nurse.*community(?! hospital)(?!.*child)|community(?! hospital).*(?<!children's )nurse(?!.*child)|specialist community public health",
         "2232",
     ),
     (
@@ -165,7 +171,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "2259",
     ),
     (
-        r"biomedical scientist|clinical scientist|healthcare scientist|clinical embryologist|embryologist|clinical biochemist|genetic (?:technologist|scientist)|cytogenetic|histopathology scientist|microbiolog|virolog|immunolog",
+        r"biomedical scientist|clinical scientist|(?:transfusion|laboratory|blood sciences|haematology|biochemistry|microbiology|pathology) section (?:manager|lead)|healthcare scientist|clinical embryologist|embryologist|clinical biochemist|genetic (?:technologist|scientist)|cytogenetic|histopathology scientist|microbiolog|virolog|immunolog",
         "2113",
     ),
     (r"medical physicist|radiation physicist|physicist", "2114"),
@@ -184,7 +190,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"clinical\b.{0,30}psychologist|psychologist.*clinical|consultant psychologist", "2225"),
     (r"psychologist|assistant psycholog|psychology assistant|neuropsycholog", "2226"),
     (
-        r"psychotherapist|\bcbt\b|cognitive behaviou?ral|psychological wellbeing practitioner|\bpwp\b|high intensity|psychological therap|family therap|systemic|mentali[sz]ation|\bdbt\b|psychotherapy|arts? therapist|art psychotherap|music therapist|drama therapist|dramatherapist|play therapist|iapt therapist|therapist.*iapt|counselling psychologist",
+        r"psychotherapist|\bcbt\b|cognitive behaviou?ral|psychological wellbeing practitioner|\bpwp\b|high intensity|psychological therap|family therap|systemic (?:therap|practitioner|psychotherap|family)|mentali[sz]ation|\bdbt\b|psychotherapy|arts? therapist|art psychotherap|music therapist|drama therapist|dramatherapist|play therapist|iapt therapist|therapist.*iapt|counselling psychologist",
         "2224",
     ),
     (r"dietitian|dietician|orthoptist|respiratory therapist", "2229"),
@@ -201,7 +207,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "3221",
     ),
     (
-        r"employment (?:specialist|advis[eo]r|support)|housing (?:officer|support|advis[eo]r)|benefits advis|welfare rights|independent (?:living|domestic violence)|support time recovery|\bstr worker|community support worker",
+        r"employment (?:specialist|advis[eo]r|support)|housing (?:officer|support|advis[eo]r)|benefits advis|welfare rights|independent (?:living|domestic violence)|support time recovery|\bstr worker",
         "3229",
     ),
     (r"care co-?ordinator", ""),
@@ -209,6 +215,10 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (
         r"chief executive|\bceo\b|chief operating officer|director of (?:operations|nursing|strategy|quality|transformation|planning)|medical director|chief nurse|chief operating|divisional director|managing director|executive director|deputy chief",
         "1171",
+    ),
+    (
+        r"charit(?:y|ies|able)\b.*(?:director|manager|head)|(?:director|head) of (?:the )?charit",
+        "1135",
     ),
     (
         r"(?:finance|financial) (?:manager|controller|director)|head of finance|director of finance|chief financial|\bcfo\b|deputy director of finance|financial management",
@@ -243,9 +253,10 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     (r"business analyst", "2431"),
     (
-        r"data (?:analyst|scientist)|information analyst|performance analyst|\bbi\b (?:analyst|developer)|business intelligence|informatics analyst|reporting analyst|information officer|analyst",
+        r"data (?:analyst|scientist)|information analyst|performance analyst|\bbi\b (?:analyst|developer)|business intelligence|informatics analyst|reporting analyst|information officer|analytical officer|analyst",
         "3544",
     ),
+    (r"(?:capital|construction|estates|building) projects? (?:manager|lead|officer)", "2455"),
     (
         r"(?:\bit\b|ict|digital|epr|ehr|lims|system|software|infrastructure).*project manager|project manager.*(?:\bit\b|ict|lims|epr|ehr|digital|system|software|infrastructure)",
         "2131",
@@ -275,7 +286,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "3582",
     ),
     (
-        r"estates (?:manager|officer|lead|director)|facilities (?:manager|director|lead)|head of (?:estates|facilities)|property manager|capital (?:projects|planning)|energy manager|sustainability manager",
+        r"estates (?:manager|officer|lead|director)|facilities (?:manager|director|lead)|head of (?:estates|facilities|hotel services)|property manager|capital (?:projects|planning)|energy manager|sustainability manager",
         "1251",
     ),
     (r"(?:transport|fleet|logistics) (?:manager|lead)", "1241"),
@@ -306,7 +317,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     (r"clinical cod(?:er|ing)", "4159"),
     (
-        r"data (?:entry|clerk|inputter|administrator|input)|data quality (?:officer|assistant|administrator)",
+        r"data (?:entry|clerk|inputter|administrator|input|management assistant)|data quality (?:officer|assistant|administrator)",
         "4152",
     ),
     (r"payroll", "4122"),
@@ -315,7 +326,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "4129",
     ),
     (
-        r"(?:hr|human resources|recruitment|medical staffing|workforce|bank|temporary staffing|staff bank|employee relations) (?:assistant|administrator|coordinator|co-ordinator|officer|clerk)|medical staffing",
+        r"(?:hr|human resources?|recruitment|medical staffing|workforce|bank|temporary staffing|staff bank|employee relations) (?:apprentice|assistant|administrator|coordinator|co-ordinator|officer|clerk)|medical staffing",
         "4136",
     ),
     (r"stock control|inventory|stock controller|requisition", "4133"),

@@ -54,6 +54,21 @@ from services.taxonomy.titles import soc_from_title
         ("Digital Support Officer", "3132"),
         ("Head of Organisational Development", "1136"),
         ("Care Supervisor", "6136"),
+        ("Staff Nurse - Hartley Ward - Pendle Community Hospital", "2237"),
+        ("Community Staff Nurse", "2232"),
+        ("MSK Clinical Specialist Physiotherapist/First Contact Practitioner", "2221"),
+        ("Staff Nurse/Qualified Nurse Associate - Ward 22", "2237"),
+        ("Registered Nurse Associate - District Nursing", "3219"),
+        ("Long Term Conditions Nurse - HMP YOI Doncaster", "2233"),
+        ("Systemic anti-cancer therapies treatment scheduler", "4159"),
+        ("Systemic Family Psychotherapist", "2224"),
+        ("Human Resource Apprentice", "4136"),
+        ("Director of Charities", "1135"),
+        ("Capital Projects Manager", "2455"),
+        ("Blood Transfusion Section Manager", "2113"),
+        ("Head of Hotel Services", "1251"),
+        ("Recovery Coach", "3229"),
+        ("Clinical Team Leader ECT", "2235"),
     ],
 )
 def test_title_rules(title: str, code: str) -> None:
@@ -89,6 +104,12 @@ def test_nurses_named_by_a_condition_are_specialist_nurses_even_in_the_community
     assert soc_from_title("Staff Nurse - Stroke Unit")[0] == "2237"
     assert soc_from_title("Childrens Diabetes Nurse")[0] == "2236"
     assert soc_from_title("Staff Nurse - Children\u2019s Community Team")[0] == "2236"
+
+
+def test_a_condition_nurse_in_a_mental_health_trust_stays_a_specialist_nurse() -> None:
+    text = "Diabetes nurse for our mental health wards: people with a mental illness or psychosis."
+    assert extract(text, title="Diabetes Nurse").soc_code == "2233"
+    assert extract(text, title="Specialist Nurse").soc_code == "2235"
 
 
 def test_secure_mental_health_settings_give_generic_nurses_their_field() -> None:
