@@ -88,7 +88,10 @@ _HOSPITAL_SETTING = at_word_start(
     r"outpatient|emergency department|\bclinics?\b|community (?:health|nursing|team)"
 )
 # hospital-type assistant titles that the care-home context must not move to 6135
-_CARE_WORKER_TITLE = re.compile(r"care support worker|(?<!clinical )support worker|care assistant")
+# (a healthcare assistant is coded by title, 6131, wherever the care is given)
+_CARE_WORKER_TITLE = re.compile(
+    r"care support worker|(?<!clinical )support worker|(?<!health)(?<!health )care assistant"
+)
 # care-worker titles that a hospital advert makes a hospital assistant (6131)
 _HOSPITAL_CARER_TITLE = re.compile(
     r"^(?!.*(?:home|domiciliary|residential|live|community|supported)).*"
@@ -231,6 +234,12 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
             return "2235"
         if _distinct(_CHILD_NURSING, plain) >= 2:
             return "2236"
+    if (
+        code == "2232"
+        and low.startswith("community practitioner")
+        and _distinct(_MH_NURSING, plain) >= 2
+    ):
+        return "2235"  # a community practitioner in a mental health team
     if code == "2237" and not _FIELD_NURSE_TITLE.search(low):
         # field first (also for sisters, charge nurses and ward managers), then setting;
         # learning-disability and mixed RMN/RNLD posts stay 2237

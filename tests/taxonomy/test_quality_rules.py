@@ -118,6 +118,14 @@ def test_secure_mental_health_settings_give_generic_nurses_their_field() -> None
         "Join the ward team."
     )
     assert extract(text, title="Staff Nurse").soc_code == "2235"
+    crisis = "Our crisis team supports people with a mental illness or psychosis at home."
+    assert extract(crisis, title="Community Practitioner").soc_code == "2235"
+    assert (
+        extract(
+            "Visit patients at home with the district nursing team.", title="Community Practitioner"
+        ).soc_code
+        == "2232"
+    )
 
 
 def test_band_six_clinical_lead_nurse_stays_with_nursing() -> None:
