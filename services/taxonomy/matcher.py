@@ -18,7 +18,9 @@ count only when their sentence also says something that makes them the candidate
 :data:`CONTEXT_EXCLUDED`); the few lines after a "For further details / informal visits
 contact" header are contact details (:func:`contact_ranges`); and a sentence naming two or
 more therapy professions is a list of colleagues or services, not the job's own discipline
-(:func:`drop_profession_lists`).
+(:func:`drop_lists`); likewise a sentence naming three or more wards or specialties. Boilerplate also covers training the employer offers ("you
+will acquire ...", "develop your leadership"), sentences introducing a list of wards or areas,
+interview arrangements and bank-shift booking (read from 80 reviewed adverts of pools 2-9).
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     # benefits and perks the employer offers
     r"pension",
     r"annual leave",
-    r"holiday",
+    # (not "bank holidays": working them is a shift pattern, not a perk)
+    r"holiday(?<!bank holiday)s?\b(?! (?:periods?|cover|shifts?|working))",
     r"life assurance",
     r"discount",
     r"salary sacrifice",
@@ -137,6 +140,30 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     r"(?:leadership|development|mentoring|preceptorship) (?:programme|scheme)",
     r"opportunit(?:y|ies) for (?:training|development|research)",
     r"offers? (?:opportunities|support|a range)",
+    # training and skills the employer offers ("you will acquire ... skills including",
+    # "develop your leadership skills")
+    r"you will acquire",
+    r"develop your (?:leadership|professional|career)",
+    # lists of the trust's wards, areas and specialties (a bank advert's list of areas)
+    r"wards? such as",
+    r"wards (?:such as|including|include)\b",
+    r"areas (?:such as|including|include)\b",
+    r"speciali?ties (?:such as|including|include)\b",
+    r"departments (?:such as|including|include)\b",
+    # the application process and equal-opportunities monitoring
+    r"interviews? (?:will|may|are|is)\b",
+    r"protected characteristic",
+    r"diversity statement",
+    r"trac account",
+    r"job (?:advert )?(?:may|will) close",
+    r"vacancy (?:may|will) close",
+    r"post (?:may|will) close",
+    # booking bank shifts (a perk of the bank, not a skill)
+    r"book(?:ing)? (?:your )?(?:shifts|work)",
+    r"through your (?:smartphone|phone|mobile)",
+    r"via your (?:smartphone|phone|mobile)",
+    r"on your (?:smartphone|phone|mobile)",
+    r"using your (?:smartphone|phone|mobile)",
     # contact lines
     r"job title",
     r"telephone number",
@@ -191,6 +218,39 @@ BLOCKERS: tuple[str, ...] = (
     "confidential advice",
     "confidential counselling",
     "confidential support",
+    # names of teams, units and publications, not the skill ("Senior Leadership Team",
+    # "acute assessment unit", "Assessment and Treatment service", "journal club")
+    "leadership team",
+    "senior leadership team",
+    "assessment unit",
+    "assessment units",
+    "assessment area",
+    "assessment areas",
+    "acute assessment",
+    "skills assessment",
+    "skills assessments",
+    "clinical skills assessment",
+    "clinical skills assessments",
+    "journal club",
+    "health service journal",
+    "it department",
+    "ict department",
+    "innovative company",
+    "innovative organisation",
+    "innovative trust",
+    "innovative team",
+    "innovative service",
+    "innovative services",
+    "innovative approaches",
+    "counselling psychology",
+    "counselling or clinical psychologist",
+    "counselling or clinical psychologists",
+    "counselling or health psychology",
+    "peer mentor",
+    "peer mentors",
+    "clinical commissioning group",
+    "clinical commissioning groups",
+    "commissioning group",
 )
 # Generic phrases that name a skill only with supporting words in the same segment:
 # "assessment" of patients (not of a service), an "improvement" the post holder drives,
@@ -230,6 +290,18 @@ CONTEXT_REQUIRED: dict[str, str] = {
     "patients and their families": _CARER_CONTEXT,
     "families and carers": _CARER_CONTEXT,
     "databases": r"\b(?:sql|access|design|query|develop|manag|build)",
+    # a transformation the post holder leads or delivers (not "the service is under
+    # transformation"); suppliers the post holder buys from
+    "transformation": (
+        r"\b(?:lead|manag|support|deliver|implement|driv|experience|skill|programme|project)"
+    ),
+    "supplier": r"\b(?:purchas|order|procure|tender|contract|negotiat|quot|invoic|requisition|price|stock)",
+    "suppliers": r"\b(?:purchas|order|procure|tender|contract|negotiat|quot|invoic|requisition|price|stock)",
+    # organising meetings, not attending them
+    "meetings": (
+        r"\b(?:organis|organiz|arrang|minut|agenda|diar|book|schedul|co-?ordinat|servic|"
+        r"prepar|papers|chair|administ|record|hold|run|lead(?:ing)? \w* ?meeting)"
+    ),
 }
 # ... and phrases that do not count when their segment names another field: an NVQ in
 # business administration or housekeeping is not a care qualification.
@@ -237,20 +309,44 @@ _OTHER_NVQ = (
     r"\b(?:business|administration|housekeeping|pharmacy|customer|catering|hospitality|"
     r"management|cleaning)"
 )
+# The candidate receiving clinical supervision ("participate in / access to clinical
+# supervision") is not giving it.
+_RECEIVING = r"\b(?:receiv|attend|participat|access to|engage in|take part|benefit)"
+# Flexibility the employer offers ("flexible hours", "do you want more flexibility").
+_FLEXIBLE_OFFERED = (
+    r"\bflexib\w* (?:role|hours|bank|shifts?|rota|roster|working|opportunit|pattern|contract)|"
+    r"\bwe (?:always )?try|\bdo you want|looking for (?:a |more )?flexib"
+)
+# "be part of the team?" invites the reader to join; it does not ask for teamwork.
+_JOIN_TEAM = (
+    r"\b(?:join|(?:like|want|wish|love) to (?:be|become) (?:a )?part|be (?:a )?part of "
+    r"(?:the|our|this)|become (?:a )?part)"
+)
 CONTEXT_EXCLUDED: dict[str, str] = {
-    phrase: _OTHER_NVQ
-    for phrase in (
-        "nvq",
-        "qcf",
-        "nvq level 2",
-        "nvq level 3",
-        "nvq 2",
-        "nvq 3",
-        "qcf level 2",
-        "qcf level 3",
-        "rqf level 2",
-        "rqf level 3",
-    )
+    **{
+        phrase: _OTHER_NVQ
+        for phrase in (
+            "nvq",
+            "qcf",
+            "nvq level 2",
+            "nvq level 3",
+            "nvq 2",
+            "nvq 3",
+            "qcf level 2",
+            "qcf level 3",
+            "rqf level 2",
+            "rqf level 3",
+        )
+    },
+    "clinical supervision": _RECEIVING,
+    "flexible": _FLEXIBLE_OFFERED,
+    "flexibility": _FLEXIBLE_OFFERED,
+    "part of the team": _JOIN_TEAM,
+    # training and coaching the candidate receives ("attend training sessions",
+    # "regular coaching and appraisal")
+    "training sessions": r"\b(?:attend|receiv|participat)",
+    "coaching": r"\b(?:regular coaching|career coaching|receiv|appraisal|we will|wellbeing)",
+    "part of a team": _JOIN_TEAM,
 }
 # The phrase token sequences of CONTEXT_REQUIRED ("communicate" and "communicating" share
 # the tokens of "communication" only after normalising; list each form the matcher sees).
@@ -282,6 +378,38 @@ PROFESSION_SKILLS = frozenset(
         "podiatry-support",
     }
 )
+# Wards, specialties and services: a sentence naming SPECIALTY_LIST or more of them lists the
+# trust's services or a bank advert's areas ("wards such as respiratory, cardiology, stroke").
+SPECIALTY_SKILLS = frozenset(
+    {
+        "respiratory-care",
+        "cardiac-care",
+        "critical-care",
+        "emergency-department",
+        "emergency-care",
+        "paediatric-care",
+        "maternity-care",
+        "neonatal-care",
+        "older-people-care",
+        "stroke-care",
+        "diabetes-care",
+        "dementia-care",
+        "end-of-life-care",
+        "perioperative-care",
+        "pathology-lab",
+        "imaging-support",
+        "audiology-support",
+        "optical-eye-care",
+        "epilepsy-awareness",
+        "sexual-health",
+        "frailty-care",
+        "acquired-brain-injury",
+        "anaesthetic-support",
+        "allergen-awareness",
+        "cardio-respiratory-diagnostics",
+    }
+)
+SPECIALTY_LIST = 3
 _DESIRABLE = re.compile(
     r"\b(?:desirable|desired|advantageous|an advantage|advantage|beneficial|preferable|preferred|"
     r"ideally|an asset|would be nice|not essential|nice to have|welcomed|helpful but not)\b"
@@ -520,23 +648,25 @@ def contact_ranges(lower: str) -> list[tuple[int, int]]:
 _Hit = tuple[str, Span, int, bool]  # skill id, evidence, segment, essential
 
 
-def drop_profession_lists(hits: list[_Hit]) -> list[_Hit]:
-    """``hits`` without profession skills found in a segment that names two or more of them."""
+def drop_lists(hits: list[_Hit], kinds: frozenset[str], minimum: int) -> list[_Hit]:
+    """``hits`` without the ``kinds`` skills found in a segment that names ``minimum`` or more
+    of them: such a segment lists colleagues, services or wards, not the job's own skills."""
     seen: dict[int, set[str]] = defaultdict(set)
     for sid, _span, segment, _essential in hits:
-        if sid in PROFESSION_SKILLS:
+        if sid in kinds:
             seen[segment].add(sid)
-    lists = {segment for segment, sids in seen.items() if len(sids) > 1}
+    lists = {segment for segment, sids in seen.items() if len(sids) >= minimum}
     if not lists:
         return hits
-    return [hit for hit in hits if hit[0] not in PROFESSION_SKILLS or hit[2] not in lists]
+    return [hit for hit in hits if hit[0] not in kinds or hit[2] not in lists]
 
 
 def skill_hits(hits: list[_Hit], labels: dict[str, str]) -> tuple[SkillHit, ...]:
     """One :class:`SkillHit` per skill, in order of first mention, from raw ``hits``."""
     spans: dict[str, list[Span]] = {}
     essential: dict[str, bool] = {}
-    for sid, span, _segment, is_essential in drop_profession_lists(hits):
+    listed = drop_lists(hits, PROFESSION_SKILLS, 2)
+    for sid, span, _segment, is_essential in drop_lists(listed, SPECIALTY_SKILLS, SPECIALTY_LIST):
         if sid not in spans:
             spans[sid] = []
             essential[sid] = is_essential

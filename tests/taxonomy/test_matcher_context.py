@@ -58,3 +58,77 @@ def test_contact_lines_after_the_header_are_skipped() -> None:
 def test_any_blood_is_not_phlebotomy() -> None:
     assert "phlebotomy" not in _ids("Porters collect units of blood and patient notes.")
     assert "phlebotomy" in _ids("Taking bloods from patients.")
+
+
+def test_training_the_employer_offers_is_skipped() -> None:
+    offered = _ids("You will acquire a range of skills including venepuncture and wound care.")
+    assert not offered & {"phlebotomy", "wound-care"}
+    assert "leadership" not in _ids("This role will develop your leadership skills.")
+    assert "leadership" in _ids("You will have strong leadership skills.")
+
+
+def test_lists_of_wards_and_specialties_are_skipped() -> None:
+    assert "respiratory-care" not in _ids("Bank shifts on wards such as Respiratory and Stroke.")
+    assert "critical-care" not in _ids("The network covers clinical areas including Critical Care.")
+    assert "respiratory-care" in _ids("You will care for patients with respiratory conditions.")
+
+
+def test_bank_holiday_working_is_not_a_perk() -> None:
+    found = _ids("Good team work is required, including weekends and bank holidays.")
+    assert "teamwork" in found
+    assert "teamwork" not in _ids("Good team work and 27 days holiday.")
+
+
+def test_names_of_teams_units_and_journals_are_not_skills() -> None:
+    assert "leadership" not in _ids("You will report to the Senior Leadership Team.")
+    assert "patient-assessment" not in _ids("Patients on our acute assessment unit.")
+    assert "invoicing" not in _ids("Advertised in the Health Service Journal; journal club weekly.")
+    assert "invoicing" in _ids("You will post journals and raise invoices.")
+
+
+def test_receiving_supervision_or_attending_meetings_is_not_giving_them() -> None:
+    assert "clinical-supervision" not in _ids("You will participate in clinical supervision.")
+    assert "clinical-supervision" in _ids("You will provide clinical supervision to staff.")
+    assert "meeting-organisation" not in _ids("Attend the monthly team meetings.")
+    assert "meeting-organisation" in _ids("You will arrange meetings and take minutes.")
+
+
+def test_invitations_and_offered_flexibility_are_not_skills() -> None:
+    assert "teamwork" not in _ids("Would you like to be part of the team?")
+    assert "teamwork" in _ids("You will work as part of a team.")
+    assert "adaptability" not in _ids("You must be looking for flexible bank opportunities.")
+    assert "adaptability" in _ids("You must be flexible and adaptable.")
+
+
+def test_care_process_and_setting_variants() -> None:
+    found = _ids("You will assess, plan, implement and evaluate care for patients.")
+    assert {"care-planning", "patient-assessment"} <= found
+    assert "reablement" in _ids("Working on our re-ablement and rehabilitation unit.")
+    assert "medication-administration" in _ids("Safe administration of drugs.")
+    assert "person-centred-care" in _ids("A patient-centered approach.")
+    found = _ids("You will work in the Home Treatment Team.")
+    assert {"community-health", "mental-health-crisis"} <= found
+
+
+def test_a_sentence_listing_areas_gives_none_of_them() -> None:
+    found = _ids("Bank shifts are available in clinical areas including critical care and stroke.")
+    assert not found & {"critical-care", "stroke-care"}
+    assert "critical-care" in _ids("You will work in critical care.")
+
+
+def test_a_sentence_naming_three_specialties_lists_services() -> None:
+    listed = _ids("Our hospital has paediatric, respiratory and ophthalmology departments.")
+    assert not listed & {"paediatric-care", "respiratory-care", "optical-eye-care"}
+    assert "respiratory-care" in _ids("You will care for respiratory patients.")
+
+
+def test_interview_arrangements_are_not_skills() -> None:
+    assert "microsoft-teams" not in _ids("Interviews will be held via MS Teams in December.")
+    assert "microsoft-teams" in _ids("You will run video consultations on MS Teams.")
+
+
+def test_names_of_organisations_and_degrees_are_not_skills() -> None:
+    assert "commissioning" not in _ids("We work with the Clinical Commissioning Group.")
+    assert "counselling" not in _ids("You must be a counselling or clinical psychologist.")
+    assert "procurement" not in _ids("You will liaise with suppliers and users.")
+    assert "procurement" in _ids("You will order stock from suppliers.")
