@@ -50,8 +50,8 @@ READERS_POOLS_2_9 = EVAL_DIR / "nhs_jobs_soc2_readers.jsonl"
 
 
 @pytest.mark.parametrize("path", [READERS, READERS_POOLS_2_9])
-def test_two_reader_soc_samples_stay_out_of_the_held_out_set(path: Path) -> None:
-    from eval.soc_readers import load_readers
+def test_two_reader_samples_stay_out_of_the_held_out_set(path: Path) -> None:
+    from eval.readers import load_readers
 
     readers = load_readers(path)
     assert len(readers) == 200
@@ -60,30 +60,54 @@ def test_two_reader_soc_samples_stay_out_of_the_held_out_set(path: Path) -> None
     assert not first_sample & set(readers)
     if path == READERS:
         assert all(in_dev_pool(source) for source in readers)
-    for a, b in readers.values():
-        for reader in (a, b):
+        assert all(record.requirements is not None for record in readers.values())
+    for record in readers.values():
+        for reader in record.soc:
             assert reader.soc_code.isdigit() and len(reader.soc_code) == 4
             assert isinstance(reader.entry_level, bool)
+    reader_fields = {"soc_code", "alt_soc", "sure", "entry_level"}
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        assert set(record) == {"source_file", "readers"}
-        assert all(
-            set(r) == {"soc_code", "alt_soc", "sure", "entry_level"} for r in record["readers"]
-        )
+        assert set(record) <= {"source_file", "readers", "requirement_readers"}
+        assert all(set(r) == reader_fields for r in record["readers"])
+        for flags in record.get("requirement_readers", []):
+            assert set(flags) == set(REQUIREMENT_FLAGS) | {"sure"}
 
 
 def test_reader_agreement_counts_consensus_only_where_readers_agree() -> None:
-    from eval.soc_readers import ReaderLabel, agreement
+    from eval.readers import ReaderLabel, ReaderRecord, agreement
+    from eval.run_eval import Prediction
 
     def reader(code: str, entry: bool) -> ReaderLabel:
         return ReaderLabel(soc_code=code, alt_soc=None, sure=True, entry_level=entry)
 
+    def flags(**true: bool) -> dict[str, bool]:
+        return {flag: true.get(flag, False) for flag in REQUIREMENT_FLAGS}
+
+    def predicted(code: str, entry: bool, **true: bool) -> Prediction:
+        return Prediction(code, None, entry, flags(**true), frozenset())
+
     readers = {
-        "a": (reader("2237", False), reader("2237", False)),
-        "b": (reader("2233", False), reader("2237", True)),
-        "c": (reader("6131", True), reader("6131", True)),
+        "a": ReaderRecord(
+            (reader("2237", False), reader("2237", False)), (flags(dbs=True), flags(dbs=True))
+        ),
+        "b": ReaderRecord(
+            (reader("2233", False), reader("2237", True)), (flags(dbs=True), flags())
+        ),
+        "c": ReaderRecord((reader("6131", True), reader("6131", True)), None),
     }
-    result = agreement(readers, {"a": ("2237", False), "b": ("2233", False), "c": ("6135", False)})
+    result = agreement(
+        readers,
+        {
+            "a": predicted("2237", False, dbs=True, registration=True),
+            "b": predicted("2233", False),
+            "c": predicted("6135", False),
+        },
+    )
     assert (result.readers_soc, result.consensus_n, result.extractor_soc_consensus) == (2, 2, 1)
     assert result.extractor_soc_each == 3  # a twice, b once, c never
     assert (result.entry_consensus_n, result.extractor_entry_consensus) == (2, 1)
+    assert result.requirements_n == 2 and result.flags is not None
+    assert result.readers_flags is not None and result.readers_flags["dbs"] == 1  # b disagrees
+    assert (result.flags["dbs"].tp, result.flags["dbs"].fp) == (1, 0)
+    assert result.flags["registration"].fp == 1  # predicted, no reader said so
