@@ -115,7 +115,7 @@ class SocClassifier:
     def _pick(self, scores: Any) -> tuple[str, float]:
         best = int(np.argmax(scores))
         exp = np.exp(scores - scores[best])
-        return self.classes[best], float(1.0 / exp.sum())
+        return str(self.classes[best]), float(1.0 / exp.sum())
 
 
 @functools.cache

@@ -56,16 +56,26 @@ _BAND_LOWER = re.compile(r"band(?<=\bband)\s*([1-9])\b")
 _AFC_BAND = re.compile(
     r"\bagenda\s+for\s+change\s+band\s*([1-9])|\bafc\s+band\s*([1-9])", re.IGNORECASE
 )
+# doctors on the GMC's specialist or GP register; accreditation that stands for registration
+_ON_A_REGISTER = (
+    r"\b(?:specialist|gp)\s+register\b|\b(?:svt|bse|babcp|bacp|ukcp)\s+accredit|"
+    r"\baccredit\w*\s+(?:with|by)\s+(?:an?\s+|the\s+)?(?:appropriate\s+|relevant\s+|recognised\s+)?(?:[a-z]+\s+){0,2}(?:organisation|body|society)"
+)
 _REGISTRATION_WORDS = at_word_start(
     r"\brmn'?s?\b|\brgn'?s?\b|\brscn\b|\brnld\b|\brldn'?s?\b|\brnmh\b|registered\s+operating|"
-    r"registered\s+allied|\bregistration\b|\bregistered\s+(?:with|nurse|midwife|practitioner|professional|paramedic|pharmacist|general|mental|sick|children|learning|health|social)|\bregistrant\b|\bpin\b|\bnmc\b|\bhcpc\b|\bgmc\b|\bgphc\b|\bgdc\b",
+    r"registered\s+allied|(?<!pre-)(?<!pre )(?<!beyond )\bregistration\b(?!\s+year)|\bregistrant\b|\bpin\b|\bnmc\b|\bhcpc\b|\bgmc\b|\bgphc\b|\bgdc\b|"
+    r"\bregistered\s+(?:with|nurse|midwife|practitioner|professional|paramedic|pharmacist|general|mental|sick|children|learning|health|social)|"
+    # "a registered Primary Care Nurse", "registered Physiotherapist or Nurse"
+    r"\bregistered\s+(?:[a-z]+\s+){1,3}(?:nurse|midwife|physiotherapist|therapist|radiographer|dietitian|paramedic|pharmacist|psychologist|scientist)|"
+    r"\bperformers?\s+list|" + _ON_A_REGISTER,
 )
 _NURSE_REGISTRATION = at_word_start(
     r"\b(?:rmn|rgn|rscn|rnld|rldn|rnmh)'?s?\b|registered\s+(?:general\s+|mental\s+health\s+|adult\s+)?nurse"
 )
 _PROFESSION_REGISTRATION = at_word_start(
     r"registered\s+(?:health(?:care)?\s+)?professional|professional\s+registration|"
-    r"registered\s+with\s+a\s+professional\s+body|valid\s+professional\s+registration"
+    r"registered\s+with\s+a\s+professional\s+body|valid\s+professional\s+registration|"
+    + _ON_A_REGISTER
 )
 _APPRENTICE = re.compile(r"apprentice|apprenticeship", re.IGNORECASE)
 _SENIOR_TITLE = re.compile(

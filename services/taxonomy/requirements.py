@@ -33,9 +33,9 @@ def at_word_start(pattern: str) -> re.Pattern[str]:
 
 _DRIVING = at_word_start(
     r"driv(?:ing|er'?s?)\s+licen[cs]e|full\s+(?:uk\s+|clean\s+|valid\s+|manual\s+)*licen[cs]e|"
-    r"(?:access\s+to|use\s+of|own)\s+(?:a\s+|your\s+own\s+)?(?:car|vehicle|transport)\b|"
+    r"(?:access\s+to|use\s+of|own)\s+(?:a\s+|your\s+own\s+)?(?:car|vehicle|transport)\b(?!\s+(?:salary|lease|leasing|scheme|benefit|parking|park))|"
     r"\bcar\s+(?:driver|owner|user)\b|(?:ability|able|willing)\s+to\s+drive|must\s+(?:be\s+able\s+to\s+)?drive|"
-    r"business\s+(?:car\s+)?insurance|\bdriver\s+(?:is\s+)?essential|\bcategory\s+(?:b|c1|d1|c|d)\b|"
+    r"business\s+(?:car\s+)?insurance|\bdriver\s+(?:is\s+)?essential|\bcategory\s+(?:b|c1|d1|c|d)\b(?!(?:\s+[\w\u2019']+){0,4}\s+(?:prison|establishment|jail))|"
     r"\b(?:c1|d1)\s+(?:licen[cs]e|entitlement|category)",
 )
 _NO_DRIVING = re.compile(
@@ -76,13 +76,26 @@ _REG_CONTEXT = re.compile(
 )
 _REG_STRONG = re.compile(r"must|essential|required|current|valid|active|live|full", _FLAGS)
 _EXPERIENCE = re.compile(r"\bexperience[ds]?\b", _FLAGS)
+# "experience" in another sense, or about someone else: patients who experience something,
+# pay that depends on it, the employer's experienced staff
+_EXP_OTHER_SENSE = re.compile(
+    r"\b(?:who|people|users?|patients?|children|families|they|clients?)\s+(?:have\s+had\s+|may\s+|might\s+|can\s+)?experienc\w*$|"
+    r"^experiences?\s+(?:a\s+range|difficult|problems|mental|health|trauma|crisis|homeless)|"
+    r"\b(?:patient|user|customer|service|great|positive|better)\s+experiences?$|"
+    r"^experiences?\s+for\s+(?:our\s+)?(?:patients|service\s+users|people)|"
+    r"\b(?:depending|dependent|depends|based)\s+(?:on|upon)\s+(?:your\s+|previous\s+|relevant\s+)?experience[ds]?$|"
+    r"^experienced,?\s+(?:[\w-]+[\s,]+){0,3}(?:colleagues|team|staff|mentors|consultants|clinicians|workforce|educators)\b(?!\s*(?:player|member|leader|worker))",
+    _FLAGS,
+)
 _EXP_NEGATIVE = at_word_start(
     r"no\s+(?:previous\s+|prior\s+|formal\s+|care\s+|relevant\s+)?experience|experience\s+(?:is\s+)?not\s+(?:essential|required|necessary|needed)|"
     r"without\s+(?:previous\s+|prior\s+)?experience|(?:do\s+not|don'?t)\s+need\s+(?:any\s+)?(?:previous\s+)?experience|"
     r"experience\s+(?:is\s+)?(?:desirable|preferred|an\s+advantage|advantageous|helpful|beneficial)|"
     r"(?:full|comprehensive)\s+training\s+(?:will\s+be\s+|is\s+)?(?:given|provided)|"
     # the same post is open to newcomers (labelling guideline: experience is then not essential)
-    r"newly[\s-]+qualified|recently\s+qualified|(?:do\s+not|don'?t|dont)\s+have\s+(?:\w+\s+){0,4}experience",
+    r"newly[\s-]+qualified|recently\s+qualified|(?:do\s+not|don'?t|dont)\s+have\s+(?:\w+\s+){0,4}experience|"
+    r"return(?:ing)?\s+to\s+(?:practice|the\s+profession|nursing)|career\s+break|new\s+graduates?|"
+    r"newly\s+graduated|just\s+finishing",
 )
 _EXP_POSITIVE = re.compile(
     r"essential|required|must|necessary|need\s+to\s+have|proven|demonstrable|demonstrated|significant|substantial|"
@@ -93,7 +106,15 @@ _EXP_POSITIVE = re.compile(
     # a list item naming the person: "- Experienced registered general nurse"
     r"^\W*experienced\s+\w|"
     r"\b(?:have|has|having|with)\s+(?:had\s+|gained\s+)?(?:some\s+|relevant\s+|good\s+|broad\s+|a\s+broad\s+|post[\s-]+\w+\s+)?experience\b|"
-    r"\bhave\s+worked\s+in\b|track\s+record",
+    r"\bhave\s+worked\s+in\b|track\s+record|"
+    # "a candidate who has ... office experience", "this vacancy is for experienced nurses",
+    # "looking for two experienced ...", "you will have ... accounting experience",
+    # "a registered dietitian with hospital experience", "- Knowledge and experience of ..."
+    r"\b(?:looking\s+for|seeking)\s+(?:a|an)\s+(?:\w+\s+)?(?:candidate|applicant|person|individual)\s+(?:who|that)\s+(?:has|have)\b|"
+    r"\bfor\s+experienced\b|\blooking\s+for\s+(?:[\w-]+\s+){0,2}experienced\b|"
+    r"\b(?:you\s+will|you'll|must|should)\s+have\s+(?:[\w&,/-]+\s+){0,5}experience\b|"
+    r"\b(?:nurse|candidate|applicant|professional|clinician|practitioner|therapist|[a-z]+ist|[a-z]+ian)s?\s+with\s+(?:[\w&,/-]+\s+){0,4}experience\b|"
+    r"^\W*(?:good\s+|sound\s+|some\s+)?(?:knowledge|understanding|skills?)\s+(?:and|&)\s+experience\s+(?:of|in|with)\b",
     _FLAGS,
 )
 _DESIRABLE = at_word_start(
@@ -253,6 +274,8 @@ def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
             break
     experience = False
     for match in _EXPERIENCE.finditer(joined):
+        if _other_sense(joined, match):
+            continue
         if _EXP_POSITIVE.search(_line_at(joined, match.start())):
             experience = not _EXP_NEGATIVE.search(plain)
             break
@@ -265,6 +288,14 @@ def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
         registration=registration,
         experience_essential=experience,
     )
+
+
+def _other_sense(text: str, match: re.Match[str]) -> bool:
+    """True when the "experience" word at ``match`` is not about the candidate's experience."""
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    before = text[max(line_start, match.start() - 60) : match.start()]
+    after = text[match.start() : match.end() + 60]
+    return bool(_EXP_OTHER_SENSE.search(before + match.group()) or _EXP_OTHER_SENSE.search(after))
 
 
 def _line_at(text: str, offset: int) -> str:

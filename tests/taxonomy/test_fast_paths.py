@@ -173,6 +173,7 @@ def _reference_requirements(plain: str, entry_level_role: bool) -> Requirements:
     experience = not req._EXP_NEGATIVE.search(plain) and any(
         req._EXP_POSITIVE.search(req._line_at(joined, m.start()))
         for m in req._EXPERIENCE.finditer(joined)
+        if not req._other_sense(joined, m)
     )
     driving = bool(req._DRIVING.search(plain)) and not req._NO_DRIVING.search(plain)
     fast = req.detect_requirements(plain, entry_level_role=entry_level_role)

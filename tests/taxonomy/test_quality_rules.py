@@ -152,6 +152,33 @@ def test_desirable_driving_licence_still_counts() -> None:
     assert extract(text, title="Estates Maintenance Electrician").requirements.driving_licence
 
 
+def test_car_benefits_and_prison_categories_are_not_licences() -> None:
+    perks = "You will have access to a car salary sacrifice scheme and generous annual leave."
+    prison = "HMP Highpoint is a category C adult male prison for sentenced prisoners."
+    for text in (perks, prison):
+        assert not extract(text, title="Staff Nurse").requirements.driving_licence
+    assert extract(
+        "Access to a car for work is essential.", title="Nurse"
+    ).requirements.driving_licence
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Doctors must be on the Specialist Register or within 6 months of CCT.", True),
+        ("Ideally you are an SVT accredited Clinical Vascular Scientist.", True),
+        ("BSE accreditation in adult Echocardiography is essential.", True),
+        ("As a Registered Primary Care Nurse you will join the healthcare team.", True),
+        ("You will supervise pre-registration pharmacists and technicians.", False),
+        ("Support to complete your registration year is offered.", False),
+        ("Opportunities to further your learning beyond registration.", False),
+    ],
+)
+def test_registration_read_from_the_two_reader_sample(text: str, asked: bool) -> None:
+    title = "Clinical Specialist"
+    assert (extract(text, title=title).requirements.registration is not None) is asked
+
+
 def test_security_vetting_counts_as_a_check() -> None:
     text = "Successful candidates must meet the security requirements: security check."
     assert extract(text, title="Healthcare Assistant").requirements.dbs is not None
@@ -173,6 +200,19 @@ def test_security_vetting_counts_as_a_check() -> None:
         ("Person specification\n- Experienced registered general nurse (RGN)\n", True),
         ("Having gained experience within an administrative role, you will type.", True),
         ("Patients have the best possible experience during their stay.", False),
+        # read from the two-reader requirements sample (eval/nhs_jobs_soc_readers.jsonl)
+        ("Young people who experience a range of difficulties. Previous referrals.", False),
+        ("Service users have had experience of the criminal justice system in the past.", False),
+        ("Salary £25,000 - £30,000 depending on experience.", False),
+        ("Mentorship from experienced Consultant colleagues is offered.", False),
+        ("An experienced RMN, or wanting to return to the profession after a career break?", False),
+        ("This opportunity suits an experienced team player who can lead.", True),
+        ("Please note that this vacancy is for experienced nurses only.", True),
+        ("We are looking for two experienced Clinical Psychologists to join us.", True),
+        ("You will be a HCPC registered dietitian with hospital experience.", True),
+        ("You will have management and business partnering accounting experience.", True),
+        ("- Good understanding and experience of chronic disease management", True),
+        ("We are looking for a candidate who has office experience and IT skills.", True),
     ],
 )
 def test_experience_essential(text: str, expected: bool) -> None:
