@@ -34,6 +34,9 @@ SOC_SIZE = 200
 # A third sample, coded the same way, from the training pools 2-9 (never labelled before):
 # sorted by source_file, then Random(SOC2_SEED).sample(.., SOC_SIZE).
 SOC2_SEED = 2029
+# A fourth, scored once after all tuning (never used to tune): pools 2-9 without the third
+# sample, sorted by source_file, then Random(SOC3_SEED).sample(.., SOC_SIZE).
+SOC3_SEED = 2030
 
 
 def pool_of(source_file: str) -> int:
@@ -82,6 +85,22 @@ def soc2_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
     return random.Random(SOC2_SEED).sample(pool, min(size, len(pool)))
 
 
+def soc3_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
+    """The final two-reader sample from pools 2-9, disjoint from :func:`soc2_sample`."""
+    third = {r["source_file"] for r in soc2_sample(path)}
+    pool = sorted(
+        (
+            r
+            for r in read_records(path)
+            if r.get("source_file")
+            and pool_of(r["source_file"]) >= 2
+            and r["source_file"] not in third
+        ),
+        key=lambda r: str(r["source_file"]),
+    )
+    return random.Random(SOC3_SEED).sample(pool, min(size, len(pool)))
+
+
 def _salary(record: dict[str, Any]) -> str:
     salary = record.get("baseSalary")
     value = salary.get("value") if isinstance(salary, dict) else None
@@ -97,7 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--size", type=int, default=None)
     parser.add_argument(
-        "--set", choices=("dev", "soc", "soc2"), default="dev", help="which development sample"
+        "--set",
+        choices=("dev", "soc", "soc2", "soc3"),
+        default="dev",
+        help="which development sample",
     )
     parser.add_argument("--chars", type=int, default=None, help="print at most this much text")
     parser.add_argument("--start", type=int, default=0)
@@ -110,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample = soc_sample(args.data, args.size or SOC_SIZE)
     elif args.set == "soc2":
         sample = soc2_sample(args.data, args.size or SOC_SIZE)
+    elif args.set == "soc3":
+        sample = soc3_sample(args.data, args.size or SOC_SIZE)
     else:
         sample = dev_sample(args.data, args.size or DEV_SIZE)
     for number, record in enumerate(sample[args.start : args.stop], start=args.start):
