@@ -69,11 +69,15 @@ class ExtractRequest(BaseModel):
 
 
 class EvidenceSpan(BaseModel):
-    """Where in the text a skill was found: ``text[start:end]``."""
+    """Where a skill was found: ``text[start:end]`` of the request's text, or of its title
+    when ``field`` is ``"title"``."""
 
     start: int
     end: int
     text: str
+    field: Literal["text", "title"] = Field(
+        default="text", description="Which input the offsets index: the text or the title."
+    )
 
 
 class ExtractedSkill(BaseModel):

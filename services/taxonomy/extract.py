@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 
 from services.taxonomy.classifier import load_classifier
 from services.taxonomy.loader import Taxonomy, load_taxonomy
 from services.taxonomy.matcher import find_skills, surface_forms
-from services.taxonomy.models import Extraction, Requirements, RoleGuess, Sector
+from services.taxonomy.models import Extraction, Requirements, RoleGuess, Sector, SkillHit
 from services.taxonomy.requirements import at_word_start, detect_requirements
 from services.taxonomy.textview import build_view, normalise_token, plain_view
 from services.taxonomy.titles import (
@@ -34,6 +35,7 @@ from services.taxonomy.titles import (
 from services.taxonomy.wordtrie import trie_pattern
 
 MAX_TEXT = 200_000
+MAX_TITLE = 1_000
 
 REGULATOR_BY_SOC: dict[str, str] = {
     **dict.fromkeys(("2231", "2232", "2233", "2234", "2235", "2236", "2237"), "NMC"),
@@ -389,6 +391,21 @@ def _entry_level(taxonomy: Taxonomy, title: str, plain: str, soc_code: str | Non
     return False
 
 
+def _with_title_skills(skills: tuple[SkillHit, ...], title: str) -> tuple[SkillHit, ...]:
+    """``skills`` of the text followed by skills only the title names ("Phlebotomist",
+    "Staff Nurse - Paediatrics"): the labelling guideline counts the title as part of the
+    advert. Their evidence spans index the title (``field="title"``)."""
+    if not title.strip():
+        return skills
+    found = {hit.id for hit in skills}
+    extra = tuple(
+        replace(hit, evidence=tuple(replace(span, field="title") for span in hit.evidence))
+        for hit in find_skills(build_view(title[:MAX_TITLE]))
+        if hit.id not in found
+    )
+    return skills + extra if extra else skills
+
+
 def extract(text: str, title: str | None = None) -> Extraction:
     """Read one advert: skills with evidence, role, SOC code, sector, entry level, requirements."""
     if not isinstance(text, str):
@@ -398,7 +415,7 @@ def extract(text: str, title: str | None = None) -> Extraction:
     # only a prefix of very long input is analysed; offsets into it are offsets into ``text``
     view = build_view(text[:MAX_TEXT])
     title_plain = " ".join(plain_view(title).split())
-    skills = find_skills(view)
+    skills = _with_title_skills(find_skills(view), title)
     soc_code, _confidence = _classify_soc(title_plain, view.lower)
     role = _guess_role(taxonomy, title_plain, soc_code)
     role_profile = taxonomy.get_role(role.id) if role else None

@@ -2,7 +2,8 @@
 
 All records are frozen dataclasses so they can be cached and shared between threads.
 Offsets in :class:`Span` always index the string given to ``extract`` (the original HTML,
-escaped HTML or plain text), never a cleaned copy of it.
+escaped HTML or plain text; the title for spans marked ``field="title"``), never a cleaned
+copy of it.
 """
 
 from __future__ import annotations
@@ -67,11 +68,13 @@ class SocUnitGroup:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Evidence in the original text: ``text == original[start:end]``."""
+    """Evidence in the original input: ``text == original[start:end]``, where the original is
+    the advert text or, when ``field`` is ``"title"``, the title given with it."""
 
     start: int
     end: int
     text: str
+    field: Literal["text", "title"] = "text"
 
 
 @dataclass(frozen=True, slots=True)

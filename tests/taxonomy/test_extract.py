@@ -32,12 +32,13 @@ def _ids(extraction: Extraction) -> set[str]:
     return {hit.id for hit in extraction.skills}
 
 
-def _assert_spans_index(text: str, extraction: Extraction) -> None:
+def _assert_spans_index(text: str, extraction: Extraction, title: str = "") -> None:
     for hit in extraction.skills:
         assert hit.evidence
         for span in hit.evidence:
-            assert 0 <= span.start < span.end <= len(text)
-            assert text[span.start : span.end] == span.text
+            original = title if span.field == "title" else text
+            assert 0 <= span.start < span.end <= len(original)
+            assert original[span.start : span.end] == span.text
 
 
 @pytest.mark.parametrize("text", [PLAIN, HTML, html.escape(HTML), html.escape(html.escape(HTML))])
@@ -186,3 +187,17 @@ def test_junk_never_raises(text: str, title: str | None) -> None:
     extraction = extract(text, title=title)
     assert extraction.sector in {"nhs", "social_care", "other"}
     _assert_spans_index(text, extraction)
+
+
+def test_skills_named_only_by_the_title_come_with_title_spans() -> None:
+    title = "Staff Nurse - Paediatrics &amp; Phlebotomy"
+    text = "Join our friendly ward team. You will use moving and handling techniques."
+    extraction = extract(text, title=title)
+    hits = {hit.id: hit for hit in extraction.skills}
+    assert {"paediatric-care", "phlebotomy", "moving-and-handling"} <= set(hits)
+    assert all(span.field == "title" for span in hits["phlebotomy"].evidence)
+    assert all(span.field == "text" for span in hits["moving-and-handling"].evidence)
+    _assert_spans_index(text, extraction, title)
+    # a skill in both keeps its evidence in the text only
+    both = extract("Phlebotomy clinics every morning.", title="Phlebotomist")
+    assert [span.field for hit in both.skills for span in hit.evidence] == ["text"]
