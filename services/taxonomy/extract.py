@@ -64,7 +64,7 @@ _ON_A_REGISTER = (
     r"\baccredit\w*\s+(?:with|by)\s+(?:an?\s+|the\s+)?(?:appropriate\s+|relevant\s+|recognised\s+)?(?:[a-z]+\s+){0,2}(?:organisation|body|society)"
 )
 _REGISTRATION_WORDS = at_word_start(
-    r"\brmn'?s?\b|\brgn'?s?\b|\brscn\b|\brnld\b|\brldn'?s?\b|\brnmh\b|registered\s+operating|"
+    r"\brmn['\u2019]?s?\b|\brgn['\u2019]?s?\b|\brscn\b|\brnld\b|\brldn['\u2019]?s?\b|\brnmh\b|registered\s+operating|"
     r"registered\s+allied|(?<!pre-)(?<!pre )(?<!beyond )\bregistration\b(?!\s+year)|\bregistrant\b|\bpin\b|\bnmc\b|\bhcpc\b|\bgmc\b|\bgphc\b|\bgdc\b|"
     r"\bregistered\s+(?:with|nurse|midwife|practitioner|professional|paramedic|pharmacist|general|mental|sick|children|learning|health|social)|"
     # "a registered Primary Care Nurse", "registered Physiotherapist or Nurse"
@@ -72,7 +72,7 @@ _REGISTRATION_WORDS = at_word_start(
     r"\bperformers?\s+list|" + _ON_A_REGISTER,
 )
 _NURSE_REGISTRATION = at_word_start(
-    r"\b(?:rmn|rgn|rscn|rnld|rldn|rnmh)'?s?\b|registered\s+(?:general\s+|mental\s+health\s+|adult\s+)?nurse"
+    r"\b(?:rmn|rgn|rscn|rnld|rldn|rnmh)['\u2019]?s?\b|registered\s+(?:general\s+|mental\s+health\s+|adult\s+)?nurse"
 )
 _PROFESSION_REGISTRATION = at_word_start(
     r"registered\s+(?:health(?:care)?\s+)?professional|professional\s+registration|"
@@ -90,7 +90,7 @@ _HOSPITAL_CONTEXT = re.compile(
 )
 _CARE_SETTING = at_word_start(
     r"care home|nursing home|residential (?:home|care|service|setting)|\bresident(?!ial)|service user|"
-    r"domiciliary|supported living|(?:their|his|her|people'?s|client'?s) own home|"
+    r"domiciliary|supported living|(?:their|his|her|people['\u2019]?s|client['\u2019]?s) own home|"
     r"at (?:his|her|their) home|lives at home|care package|complex care (?:need|package|service|team)|"
     r"live-in|home care"
 )
@@ -113,7 +113,7 @@ _NHS_ASSISTANT_TITLE = re.compile(
     r"ward|theatre|hospital|clinic|community|rehab|therap|peer|covid|testing|response|"
     r"maternity|mental health|band [1-4]"
 )
-_CONDITION_NURSE_TITLE = re.compile(CONDITION_NURSE_SOURCE)
+_SPECIALIST_NURSE_TITLE = re.compile(r"specialist|\bcns\b|macmillan|" + CONDITION_NURSE_SOURCE)
 _CLINICAL_LEAD = re.compile(r"^(?:[a-z]+\s+)?clinical lead(?: nurse)?$")
 _SPECIFIC_NURSE_TITLE = re.compile(
     r"\b(?:rgn|general|adult|sister|charge|manager|matron|theatre|scrub|research|learning|ld|rnld|"
@@ -126,7 +126,7 @@ _FIELD_NURSE_TITLE = re.compile(
     r"maternity|midwi\w*)\b"
 )
 _MH_NURSING = at_word_start(
-    r"\brmn'?s?\b|mental health nurs|registered mental health|\bcamhs\b|psychiatric intensive|\bpicu\b|"
+    r"\brmn['\u2019]?s?\b|mental health nurs|registered mental health|\bcamhs\b|psychiatric intensive|\bpicu\b|"
     r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient|environment|setting|team|"
     r"conditions?|problems?|care\b|in-?patients?|specialist|nursing)|(?:working|work) in mental health|"
     r"in-?patient mental health|(?:acute )?psychiatric (?:admission|ward|unit|hospital|inpatient)|"
@@ -135,11 +135,11 @@ _MH_NURSING = at_word_start(
     r"care programme approach|\bcpas?\b|\bcpa(?:'|\u2019)s"
 )
 _LD_NURSING = at_word_start(
-    r"\brnld'?s?\b|\brldn'?s?\b|learning disabilit(?:y|ies) nurs|learning disabilit(?:y|ies) (?:ward|unit|service|team)|"
+    r"\brnld['\u2019]?s?\b|\brldn['\u2019]?s?\b|learning disabilit(?:y|ies) nurs|learning disabilit(?:y|ies) (?:ward|unit|service|team)|"
     r"registered learning disabilit|\bld nurs"
 )
 _CHILD_NURSING = at_word_start(
-    r"\bpaediatric|children'?s (?:ward|unit|nurs|hospital|service|emergency)|\brscn\b|\brcn\b(?! )|"
+    r"\bpaediatric|children['\u2019]?s (?:ward|unit|nurs|hospital|service|emergency)|\brscn\b|\brcn\b(?! )|"
     r"neonatal|\bnicu\b|\bscbu\b"
 )
 _COMMUNITY_NURSING = at_word_start(
@@ -237,11 +237,12 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
             return "2235" if _distinct(_MH_NURSING, plain) >= 2 else "2237"
     if (
         code == "2233"
-        and not _FIELD_NURSE_TITLE.search(low.replace("specialist", ""))
-        and not _CONDITION_NURSE_TITLE.search(low)
+        and not _FIELD_NURSE_TITLE.search(low)
+        and not _SPECIALIST_NURSE_TITLE.search(low)
     ):
-        # a specialist nurse in mental health or children's services keeps the field
-        # (one named by a condition, "Diabetes Nurse", is a specialist wherever they work)
+        # a lead nurse or nurse educator in mental health or children's services keeps the
+        # field; a specialist nurse ("ADHD Clinical Nurse Specialist") or one named by a
+        # condition ("Diabetes Nurse") is 2233 wherever they work
         if _distinct(_MH_NURSING, plain) >= 2:
             return "2235"
         if _distinct(_CHILD_NURSING, plain) >= 2:
@@ -254,11 +255,11 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
         return "2235"  # a community practitioner in a mental health team
     if code == "2237" and not _FIELD_NURSE_TITLE.search(low):
         # field first (also for sisters, charge nurses and ward managers), then setting;
-        # learning-disability and mixed RMN/RNLD posts stay 2237
-        if _distinct(_LD_NURSING, plain) >= 2:
-            return code
+        # mixed RMN/RNLD posts are mental health nursing, learning-disability posts stay 2237
         if _distinct(_MH_NURSING, plain) >= 2:
             return "2235"
+        if _distinct(_LD_NURSING, plain) >= 2:
+            return code
         if _distinct(_CHILD_NURSING, plain) >= 2:
             return "2236"
         if (

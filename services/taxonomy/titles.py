@@ -20,7 +20,7 @@ import html
 import re
 
 # nurses named by a condition or a specialism, not a setting: specialist nurses (2233)
-CONDITION_NURSE_SOURCE = r"(?:heart failure|long[- ]term conditions?|cardiac rehab\w*|admiral|parkinson'?s|epilepsy|respiratory|copd|breast care|lymphoedema|continence|bladder (?:and|&) bowel|stoma|diabet\w*|\btb\b|tuberculosis|\bhiv\b|rheumatology|oncology|chemotherapy|haematology|pain|sepsis|falls|frailty|dementia|multiple sclerosis|\bms\b|motor neurone|\bmnd\b|tissue viability|hepatology|\bibd\b|inflammatory bowel|palliative|end of life|transplant|stroke specialist|cancer|urology|lung|haemophilia|anticoagulation|infection (?:prevention|control)(?: (?:and|&) control)?|\bipc\b|safeguarding|sepsis)"
+CONDITION_NURSE_SOURCE = r"(?:heart failure|long[- ]term conditions?|cardiac rehab\w*|admiral|parkinson'?s|epilepsy|respiratory|copd|breast care|lymphoedema|continence|bladder (?:and|&) bowel|stoma|diabet\w*|\btb\b|tuberculosis|\bhiv\b|rheumatology|oncology|chemotherapy|haematology|pain|sepsis|falls|frailty|dementia|multiple sclerosis|\bms\b|motor neurone|\bmnd\b|tissue viability|hepatology|\bibd\b|inflammatory bowel|palliative|end of life|transplant|stroke specialist|cancer|urology|lung|haemophilia|anticoagulation|infection (?:prevention|control)(?: (?:and|&) control)?|\bipc\b|safeguarding|looked[- ]after child\w*(?:'s)?)"
 
 _RULES_SRC: tuple[tuple[str, str], ...] = (
     # assistants "to" a director are secretaries, not directors
@@ -52,7 +52,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "7114",
     ),
     (
-        r"pharmacy (?:it |e-?prescribing |epma )?technician|epma technician|pharmacy technical|medicines management technician|medicines optimisation technician|checking technician|dispensary technician|aseptic technician|pharmacy (?:procurement|production|quality) (?:technician|officer)|pharmacy (?:tech|officer)\b",
+        r"pharmacy (?:it |e-?prescribing |epma )?technician|epma technician|pharmacy technical|medicines? management technician|medicines optimisation technician|checking technician|dispensary technician|aseptic technician|pharmacy (?:procurement|production|quality) (?:technician|officer)|pharmacy (?:tech|officer)\b",
         "3212",
     ),
     (r"pharmacist", "2251"),
@@ -67,6 +67,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"^(?!.*(?:staff|registered) nurse\b(?! associate)).*(?:nursing associate|nurse associate|\brna\b)",
         "3219",
     ),
+    (r"nursery practitioner|early years practitioner|childcare practitioner", "3232"),
     # hospital play staff (labelling guideline: hospital play specialists 3219)
     (r"\bplay (?:specialist|worker|leader|assistant)", "3219"),
     (
@@ -78,7 +79,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "6131",
     ),
     (
-        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|(?:therapist|physiotherapist|therapists?') assistant|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services|decontamination (?:technician|assistant|operative)|hsdu|\bssd\b|care support worker.*(?:hospital|ward)|(?:therap\w*|clinical|health ?care) senior (?:support worker|assistant)|nursery nurse|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
+        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|(?:therapist|physiotherapist|therapists?') assistant|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services (?:technician|supervisor)|decontamination technician|care support worker.*(?:hospital|ward)|(?:therap\w*|clinical|health ?care) senior (?:support worker|assistant)|nursery nurse|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
         "6131",
     ),
     # ambulance
@@ -134,31 +135,36 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"nurses? (?:and|&|/) midwi|midwi\w* (?:and|&|/) nurs", "2237"),
     (r"midwi(?:fe|ves|fery)|labour ward (?:co-?ordinator|lead|manager|sister)", "2231"),
     (
-        r"\brnld\b|\brldn\b|learning disabilit(?:y|ies) nurse|nurse.*learning disabilit|\bld\b.*nurse|nurse.*\bld\b",
-        "2237",
+        r"school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|family nurse|(?:child|family)\b.{0,25}\b(?:wellbeing|health) nurse|specialist community public health",
+        "2232",
     ),
+    # specialist nurses before their field: readers of SOC 2020 code a "Paediatric
+    # Respiratory Nurse Specialist" or an "ADHD Clinical Nurse Specialist" 2233
+    (
+        r"nurse specialist|specialist nurse|clinical nurse specialist|\bcns\b|macmillan.*nurs|nurs.*macmillan|"
+        + CONDITION_NURSE_SOURCE
+        + r"(?: specialist)? nurses?\b",
+        "2233",
+    ),
+    # mental health named with learning disability ("RMN / RNLD") is mental health nursing
     (
         r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|\bect\b|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
         "2235",
     ),
     (
-        r"school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|family nurse|(?:child|family)\b.{0,25}\b(?:wellbeing|health) nurse|specialist community public health",
-        "2232",
+        r"\brnld\b|\brldn\b|learning disabilit(?:y|ies) nurse|nurse.*learning disabilit|\bld\b.*nurse|nurse.*\bld\b",
+        "2237",
     ),
     (
         r"children'?s nurse|paediatric nurse|neonatal (?:nurse|practitioner)|\brsc?n\b|nurse.*(?:paediatric|child|neonat|nicu|scbu)|paediatric (?:staff nurse|sister|practitioner)|(?:paediatric|neonatal|children'?s) .*nurse",
         "2236",
     ),
     (
-        CONDITION_NURSE_SOURCE + r"(?: specialist)? nurses?\b",
-        "2233",
-    ),
-    (
         r"community practitioner(?!.*mental)|school nurs|health visitor|health visiting.*nurs|nurs.*health visiting|public health (?:staff )?nurse|\b0 ?- ?19\b.*nurse|nurse.*\b0 ?- ?19\b|district nurse|community (?:staff |specialist )?nurse(?!.*child)|practice nurse|general practice nurse|community matron|treatment room nurse|\bgpn\b|nurse.*community(?! hospital)(?!.*child)|community(?! hospital).*(?<!children's )nurse(?!.*child)|specialist community public health",
         "2232",
     ),
     (
-        r"nurse specialist|specialist nurse|clinical nurse specialist|\bcns\b|tissue viability|infection (?:prevention|control) nurse|diabetes (?:specialist )?nurse|cancer nurse|macmillan|stoma nurse|continence nurse|palliative care nurse|nurse educator|specialist.*nurse|nurse.*specialist|nurse.*(?:lead\b|coordinator)|lead nurse|(?<!therapy )specialist practitioner(?!.*(?:psycholog|therap))",
+        r"nurse specialist|specialist nurse|clinical nurse specialist|\bcns\b|tissue viability|infection (?:prevention|control) nurse|diabetes (?:specialist )?nurse|cancer nurse|macmillan.*nurs|stoma nurse|continence nurse|palliative care nurse|nurse educator|specialist.*nurse|nurse.*specialist|nurse.*(?:lead\b|coordinator)|lead nurse|(?<!therapy )specialist practitioner(?!.*(?:psycholog|therap))",
         "2233",
     ),
     (
@@ -170,8 +176,9 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"operating department practitioner|\bodp\b|theatre practitioner|scrub practitioner|anaesthetic practitioner|recovery practitioner|perioperative practitioner|surgical care practitioner|surgical first assistant|endoscopy practitioner|physician'?s? associate|cardiac physiologist|clinical physiologist|respiratory physiologist|neurophysiologist|physiologist|audiologist|vascular scientist|healthcare science practitioner|orthotist|prosthetist|perfusionist|echocardiographer|cardiac (?:scientist|technician)|hearing therapist|optical practitioner",
         "2259",
     ),
+    (r"computer scientist|software scientist", "2134"),
     (
-        r"biomedical scientist|clinical scientist|(?:transfusion|laboratory|blood sciences|haematology|biochemistry|microbiology|pathology) section (?:manager|lead)|healthcare scientist|clinical embryologist|embryologist|clinical biochemist|genetic (?:technologist|scientist)|cytogenetic|histopathology scientist|microbiolog|virolog|immunolog",
+        r"(?:lead|principal|senior|chief|consultant) (?:healthcare |clinical |biomedical )?scientist|biomedical scientist|clinical scientist|(?:transfusion|laboratory|blood sciences|haematology|biochemistry|microbiology|pathology) section (?:manager|lead)|healthcare scientist|clinical embryologist|embryologist|clinical biochemist|genetic (?:technologist|scientist)|cytogenetic|histopathology scientist|microbiolog|virolog|immunolog",
         "2113",
     ),
     (r"medical physicist|radiation physicist|physicist", "2114"),
@@ -184,7 +191,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"physiotherapist|physiotherapy|\bphysio\b|msk practitioner", "2221"),
     (r"occupational therapist|occupational therapy|\bot\b", "2222"),
     (
-        r"speech and language therapist|speech & language therapist|speech and language therapy|\bslt\b|\bsalt\b",
+        r"speech and language therapist|speech & language therapist|speech and language therapy|speech therapist|\bslt\b|\bsalt\b",
         "2223",
     ),
     (r"clinical\b.{0,30}psychologist|psychologist.*clinical|consultant psychologist", "2225"),
@@ -203,11 +210,11 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"dispensing optician", "3211"),
     (r"counsell?or", "3224"),
     (
-        r"link worker|social prescrib|health trainer|health coach|outreach worker|youth worker|community (?:development )?worker|family support worker|care navigator|health champion|community connector",
+        r"link worker|social prescrib|health trainer|health coach|outreach worker|youth worker|community (?:development )?worker|care navigator|health champion|community connector",
         "3221",
     ),
     (
-        r"employment (?:specialist|advis[eo]r|support)|housing (?:officer|support|advis[eo]r)|benefits advis|welfare rights|independent (?:living|domestic violence)|support time recovery|\bstr worker",
+        r"family support worker|employment (?:specialist|advis[eo]r|support)|housing (?:officer|support|advis[eo]r)|benefits advis|welfare rights|independent (?:living|domestic violence)|support time recovery|\bstr worker",
         "3229",
     ),
     (r"care co-?ordinator", ""),
@@ -258,15 +265,16 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     (r"(?:capital|construction|estates|building) projects? (?:manager|lead|officer)", "2455"),
     (
-        r"(?:\bit\b|ict|digital|epr|ehr|lims|system|software|infrastructure).*project manager|project manager.*(?:\bit\b|ict|lims|epr|ehr|digital|system|software|infrastructure)",
+        r"(?:\bit\b|ict|digital|epr|ehr|lims|system|software|infrastructure).*(?:project|programme) manager|(?:project|programme) manager.*(?:\bit\b|ict|lims|epr|ehr|digital|system|software|infrastructure)",
         "2131",
     ),
+    (r"project support (?:officer|assistant|administrator)", "4159"),
     (
         r"project (?:manager|officer|lead|coordinator|co-ordinator|support)|programme (?:manager|lead|director|officer)|transformation (?:manager|lead)|improvement (?:manager|lead|facilitator|advis[eo]r)|change manager|\bpmo\b|clinical trials? (?:manager|coordinator|co-ordinator)|research (?:manager|coordinator|co-ordinator|facilitator)",
         "2440",
     ),
     (
-        r"communications? (?:manager|officer|lead|assistant|director)|marketing|engagement (?:officer|manager|lead)|press officer|media officer|public relations",
+        r"communications?\b.*\b(?:manager|officer|lead|assistant|director|writer)|marketing|engagement (?:officer|manager|lead)|press officer|media officer|public relations",
         "2493",
     ),
     (
@@ -308,7 +316,8 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "1171",
     ),
     # admin and clerical
-    (r"medical secretary|secretary|audio typist|medical typist|typist", "4211"),
+    (r"medical secretary|secretary|medical (?:audio )?typist", "4211"),
+    (r"typist|transcriptionist|transcription", "4217"),
     (r"\bpa\b|personal assistant|executive assistant", "4215"),
     (r"receptionist|reception", "4216"),
     (
@@ -379,7 +388,10 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"maintenance|handy(?:person|man)|multi-?skilled|craftsperson|estates (?:assistant|technician|officer|operative|worker)|building (?:technician|services)|\bestates\b",
         "5319",
     ),
-    (r"volunteer", "9269"),
+    (
+        r"volunteer|sterile services|decontamination (?:assistant|operative)|\bhsdu\b|\bssd\b",
+        "9269",
+    ),
 )
 
 RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -439,6 +451,7 @@ def correct_spelling(title: str, known: frozenset[str], targets: frozenset[str])
 def clean_title(title: str) -> str:
     """A title without band numbers or leading and trailing dashes ("Band 9 - Director of ..."),
     bracketed asides kept (they often hold the specialism)."""
+    title = title.replace("\u2019", "'").replace("\u2018", "'")
     text = " ".join(re.sub(r"\bband\s*[0-9]+[a-z]?\b", " ", title, flags=re.IGNORECASE).split())
     return text.strip(" -\u2013\u2014:|,/")
 

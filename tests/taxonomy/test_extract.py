@@ -186,7 +186,7 @@ def test_sector() -> None:
 def test_junk_never_raises(text: str, title: str | None) -> None:
     extraction = extract(text, title=title)
     assert extraction.sector in {"nhs", "social_care", "other"}
-    _assert_spans_index(text, extraction)
+    _assert_spans_index(text, extraction, title or "")
 
 
 def test_skills_named_only_by_the_title_come_with_title_spans() -> None:

@@ -18,10 +18,10 @@ from services.taxonomy.titles import soc_from_title
     [
         ("PA to Director of Allied Health Professions", "4215"),
         ("Occupational Therapist Assistant", "6131"),
-        ("Bank Staff Nurse (RMN / RNLD)", "2237"),
+        ("Bank Staff Nurse (RMN / RNLD)", "2235"),
         ("Learning Disability Nurse", "2237"),
         ("Registered Nurses MH", "2235"),
-        ("Clinical Nurse Specialist - CAMHS", "2235"),
+        ("Clinical Nurse Specialist - CAMHS", "2233"),
         ("Clinical/ Counselling / Forensic Psychologist", "2225"),
         ("Employee Relations Assistant", "4136"),
         ("IM&T Support Officer", "3132"),
@@ -69,6 +69,19 @@ from services.taxonomy.titles import soc_from_title
         ("Head of Hotel Services", "1251"),
         ("Recovery Coach", "3229"),
         ("Clinical Team Leader ECT", "2235"),
+        ("Mental Health Nurse / RMN or Learning Disability Nurse / RNLD", "2235"),
+        ("Learning Disability Nurse", "2237"),
+        ("Sterile Services Assistant", "9269"),
+        ("Transcriptionist", "4217"),
+        ("Medical Typist", "4211"),
+        ("Project Support Officer (Band 5)", "4159"),
+        ("Communications Content Manager", "2493"),
+        ("Digital Innovation for Outpatients Programme Manager", "2131"),
+        ("CAS Pathology Care Group Lead Scientist", "2113"),
+        ("Computer Scientist", "2134"),
+        ("Nursery Practitioner (Band 3)", "3232"),
+        ("Family Support Worker -Paediatric Diabetes", "3229"),
+        ("Macmillan Speech Therapist", "2223"),
     ],
 )
 def test_title_rules(title: str, code: str) -> None:
@@ -100,16 +113,22 @@ def test_nurses_named_by_a_condition_are_specialist_nurses_even_in_the_community
     for title in ("TB Nurse", "Heart Failure Nurse", "Admiral Nurse", "Multiple Sclerosis Nurse"):
         assert extract(community, title=title).soc_code == "2233", title
     assert soc_from_title("Infection Prevention and Control Nurse")[0] == "2233"
-    # a setting is not a specialism, and a children's specialism keeps the field
+    # a setting is not a specialism; a specialist comes before the field (readers coded a
+    # "Paediatric Respiratory Nurse Specialist" 2233); curly apostrophes read as straight ones
     assert soc_from_title("Staff Nurse - Stroke Unit")[0] == "2237"
-    assert soc_from_title("Childrens Diabetes Nurse")[0] == "2236"
+    assert soc_from_title("Childrens Diabetes Nurse")[0] == "2233"
+    assert soc_from_title("Paediatric Respiratory Nurse Specialist")[0] == "2233"
+    assert soc_from_title("Looked After Children's Nurse")[0] == "2233"
     assert soc_from_title("Staff Nurse - Children\u2019s Community Team")[0] == "2236"
+    assert soc_from_title("Children\u2019s Nurse")[0] == "2236"
 
 
-def test_a_condition_nurse_in_a_mental_health_trust_stays_a_specialist_nurse() -> None:
+def test_a_specialist_nurse_in_a_mental_health_trust_stays_a_specialist_nurse() -> None:
     text = "Diabetes nurse for our mental health wards: people with a mental illness or psychosis."
     assert extract(text, title="Diabetes Nurse").soc_code == "2233"
-    assert extract(text, title="Specialist Nurse").soc_code == "2235"
+    assert extract(text, title="Specialist Nurse").soc_code == "2233"
+    assert extract(text, title="Lead Nurse").soc_code == "2235"  # a lead keeps the field
+    assert extract(text, title="Staff Nurse").soc_code == "2235"
 
 
 def test_secure_mental_health_settings_give_generic_nurses_their_field() -> None:
