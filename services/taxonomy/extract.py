@@ -81,7 +81,7 @@ _PROFESSION_REGISTRATION = at_word_start(
 )
 _APPRENTICE = re.compile(r"apprentice|apprenticeship", re.IGNORECASE)
 _SENIOR_TITLE = re.compile(
-    r"\b(?:manager|director|head of|consultant|chief|lead|principal|specialist|advanced|registrar|doctor)\b",
+    r"\b(?:manager|director|head of|consultant|chief|lead|principal|principle|specialist|advanced|registrar|doctor)\b",
     re.IGNORECASE,
 )
 _HOSPITAL_CONTEXT = re.compile(
@@ -154,7 +154,11 @@ _PRACTITIONER = re.compile(r"(?:associate|assistant) practitioner")
 _LABORATORY = at_word_start(
     r"laborator|biomedical scien|patholog|biochemistry|haematology|microbiology|specimen|analys[ie]"
 )
-_NURSING_ASSOCIATE = re.compile(r"(?<!trainee )(?:registered )?nursing associate(?! trainee)")
+# registered occupations at band 4: nursing associates (NMC) and pharmacy technicians (GPhC)
+_REGISTERED_BAND_4 = re.compile(
+    r"(?<!trainee )(?:registered )?nurs(?:ing|e) associate(?! trainee)|"
+    r"^(?!.*(?:trainee|pre-?reg|student|apprentice|assistant)).*pharmacy technician"
+)
 _MENTAL_HEALTH = re.compile(r"mental health|cmht|psychiatr|psychosis|crisis", re.IGNORECASE)
 _NHS_WORDS = frozenset(
     {"nhs", "trust", "afc", "hospital", "ccg", "surgery", "clinic", "ward", "gp", "icb", "pcn"}
@@ -371,8 +375,8 @@ def _sector(norms: frozenset[str], plain: str, role_sector: str | None) -> Secto
 def _entry_level(taxonomy: Taxonomy, title: str, plain: str, soc_code: str | None) -> bool:
     if title and _APPRENTICE.search(title):
         return True
-    if title and "trainee" not in title.lower() and _NURSING_ASSOCIATE.search(title.lower()):
-        return False  # nursing associates must hold NMC registration
+    if title and "trainee" not in title.lower() and _REGISTERED_BAND_4.search(title.lower()):
+        return False  # registered professionals (labelling guideline), whatever the band
     group = taxonomy.get_soc(soc_code) if soc_code else None
     professional = soc_code is not None and soc_code.startswith(_NOT_ENTRY_SOC_PREFIXES)
     band = _band(title, plain)

@@ -160,6 +160,19 @@ def test_nursing_associate_is_not_entry_level_but_a_trainee_is() -> None:
     assert extract(text, title="Trainee Nursing Associate").entry_level is True
 
 
+def test_registered_band_4_posts_and_analysts_are_not_entry_level() -> None:
+    # the two-reader samples: registered professionals are not entry level at any band
+    band_4 = "Band 4 post in our aseptic unit. You must be registered with the GPhC."
+    assert not extract(band_4, title="Pharmacy Technician").entry_level
+    assert not extract(band_4, title="Nurse Associate - Ward D3").entry_level
+    assert extract(band_4, title="Trainee Pharmacy Technician").entry_level
+    assert extract(band_4, title="Pharmacy Technician Apprentice").entry_level
+    # data analysts without a stated band are not presumed entry level
+    assert not extract(
+        "Join our business intelligence team.", title="Information Analyst"
+    ).entry_level
+
+
 def test_pa_to_a_director_is_entry_level_admin() -> None:
     result = extract("Administrative support to the director.", title="PA to the Director")
     assert result.soc_code == "4215"
