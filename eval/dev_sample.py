@@ -37,6 +37,7 @@ SOC2_SEED = 2029
 # A fourth, scored once after all tuning (never used to tune): pools 2-9 without the third
 # sample, sorted by source_file, then Random(SOC3_SEED).sample(.., SOC_SIZE).
 SOC3_SEED = 2030
+SOC4_SEED = 2031
 
 
 def pool_of(source_file: str) -> int:
@@ -86,19 +87,30 @@ def soc2_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
 
 
 def soc3_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
-    """The final two-reader sample from pools 2-9, disjoint from :func:`soc2_sample`."""
-    third = {r["source_file"] for r in soc2_sample(path)}
+    """The fourth two-reader sample: pools 2-9 without :func:`soc2_sample`."""
+    return _later_sample(path, size, SOC3_SEED, soc2_sample(path))
+
+
+def soc4_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
+    """The fifth two-reader sample: pools 2-9 without the two before it."""
+    return _later_sample(path, size, SOC4_SEED, soc2_sample(path) + soc3_sample(path))
+
+
+def _later_sample(
+    path: Path, size: int, seed: int, earlier: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    seen = {r["source_file"] for r in earlier}
     pool = sorted(
         (
             r
             for r in read_records(path)
             if r.get("source_file")
             and pool_of(r["source_file"]) >= 2
-            and r["source_file"] not in third
+            and r["source_file"] not in seen
         ),
         key=lambda r: str(r["source_file"]),
     )
-    return random.Random(SOC3_SEED).sample(pool, min(size, len(pool)))
+    return random.Random(seed).sample(pool, min(size, len(pool)))
 
 
 def _salary(record: dict[str, Any]) -> str:
@@ -117,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=None)
     parser.add_argument(
         "--set",
-        choices=("dev", "soc", "soc2", "soc3"),
+        choices=("dev", "soc", "soc2", "soc3", "soc4"),
         default="dev",
         help="which development sample",
     )
@@ -134,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample = soc2_sample(args.data, args.size or SOC_SIZE)
     elif args.set == "soc3":
         sample = soc3_sample(args.data, args.size or SOC_SIZE)
+    elif args.set == "soc4":
+        sample = soc4_sample(args.data, args.size or SOC_SIZE)
     else:
         sample = dev_sample(args.data, args.size or DEV_SIZE)
     for number, record in enumerate(sample[args.start : args.stop], start=args.start):
