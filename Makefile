@@ -61,6 +61,7 @@ eval: install
 	$(BIN)/python eval/readers.py
 	$(BIN)/python eval/readers.py --readers eval/nhs_jobs_soc2_readers.jsonl
 	$(BIN)/python eval/readers.py --readers eval/nhs_jobs_soc3_readers.jsonl
+	$(BIN)/python eval/readers.py --readers eval/nhs_jobs_soc4_readers.jsonl
 
 bench: install
 	$(BIN)/python -m bench.run_all

@@ -130,7 +130,7 @@ _MH_NURSING = at_word_start(
     r"mental health act|mental health (?:ward|unit|service|hospital|trust|inpatient|environment|setting|team|"
     r"conditions?|problems?|care\b|in-?patients?|specialist|nursing)|(?:working|work) in mental health|"
     r"in-?patient mental health|(?:acute )?psychiatric (?:admission|ward|unit|hospital|inpatient)|"
-    r"eating disorders?|anorexia|"
+    r"eating disorders?|anorexia|liaison psychiatry|psychiatric liaison|"
     r"mental illness|personality disorder|psychosis|(?:low|medium) secure|secure (?:unit|service|hospital|setting)|"
     r"care programme approach|\bcpas?\b|\bcpa(?:'|\u2019)s"
 )
@@ -206,7 +206,11 @@ def _band(title: str, plain: str) -> int | None:
 def _context_soc(title: str, plain: str) -> str | None:
     low = title.lower()
     if "co-ordinator" in low or "coordinator" in low:
-        return "2235" if _MENTAL_HEALTH.search(plain) else "6136"
+        # care co-ordinators: mental health practitioners in a CMHT, senior carers in home
+        # care, otherwise administrators ("Patient Care Coordinator" for a clinic)
+        if _MENTAL_HEALTH.search(plain):
+            return "2235"
+        return "6136" if _care_setting(plain) else "4159"
     if "support worker" in low or "support assistant" in low:
         if _care_setting(plain):
             return "6135"

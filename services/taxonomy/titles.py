@@ -26,10 +26,12 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     # assistants "to" a director are secretaries, not directors
     (r"^(?:pa|personal assistant|executive assistant|executive pa)\b.*\bto\b", "4215"),
     # NHS 111 clinical advisers are registered clinicians (nurses, mostly)
-    (r"^(?!.*\b(?:gp|pharmacist)\b).*clinical advis[eo]r", "2237"),
+    (r"^(?!(?:gp|pharmacist)\b).*clinical advis[eo]r", "2237"),
+    # occupational health advisers are nurses (readers: 2233), not NHS 111 health advisers
+    (r"occupational health (?:nurse|advis[eo]r|practitioner)", "2233"),
     # contact centres before ambulance and nursing words
     (
-        r"call handler|call taker|\b111\b|(?<!sexual )health advis[eo]r|emergency medical dispatcher|dispatcher|call cent(?:re|er)|contact cent(?:re|er)",
+        r"call handler|call taker|\b111\b|(?<!sexual )(?<!occupational )health advis[eo]r|emergency medical dispatcher|dispatcher|call cent(?:re|er)|contact cent(?:re|er)",
         "7211",
     ),
     (
@@ -67,7 +69,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"^(?!.*(?:staff|registered) nurse\b(?! associate)).*(?:nursing associate|nurse associate|\brna\b)",
         "3219",
     ),
-    (r"nursery practitioner|early years practitioner|childcare practitioner", "3232"),
+    (r"nursery (?:practitioner|nurse)|early years practitioner|childcare practitioner", "3232"),
     # hospital play staff (labelling guideline: hospital play specialists 3219)
     (r"\bplay (?:specialist|worker|leader|assistant)", "3219"),
     (
@@ -79,7 +81,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "6131",
     ),
     (
-        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|(?:therapist|physiotherapist|therapists?') assistant|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services (?:technician|supervisor)|decontamination technician|care support worker.*(?:hospital|ward)|(?:therap\w*|clinical|health ?care) senior (?:support worker|assistant)|nursery nurse|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
+        r"health ?care (?:assistant|support worker|worker)|\bhca\b|\bhcsw\b|clinical support worker|clinical support assistant|nursing (?:assistant|auxiliary)|auxiliary nurse|patient care assistant|clinical assistant|theatre (?:support worker|assistant|care assistant|support assistant)|mental health (?:support|recovery) worker|recovery worker|peer support worker|phlebotom|therapy assistant|therapies assistant|therapy support worker|therapy technician|rehabilitation (?:assistant|support worker|worker|technician)|physiotherapy assistant|occupational therapy (?:assistant|support worker|technician)|(?:therapist|physiotherapist|therapists?') assistant|\bot assistant|technical instructor|dietetic assistant|dietetic support|speech and language therapy assistant|\bslt assistant|podiatry assistant|foot health|audiology assistant|radiology assistant|imaging assistant|radiography assistant|x-ray assistant|ultrasound assistant|endoscopy assistant|outpatients? assistant|dialysis assistant|renal assistant|ecg (?:technician|assistant)|cardiology assistant|cardiac physiology assistant|eye clinic assistant|ophthalmic (?:assistant|technician)|optometry assistant|sterile services (?:technician|supervisor)|decontamination technician|care support worker.*(?:hospital|ward)|(?:therap\w*|clinical|health ?care) senior (?:support worker|assistant)|ward assistant|\bhcsw\b|support worker.*(?:theatre|ward|clinical|hospital|maternity|endoscopy|critical care|inpatient|acute)",
         "6131",
     ),
     # ambulance
@@ -98,7 +100,10 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"(?:care|nursing|residential) home manager|registered manager|deputy (?:home |care )?manager.*(?:care|home)|\bhome manager|branch manager|domiciliary.*manager|care manager|care services manager",
         "1232",
     ),
-    (r"social worker|\bamhp\b|approved mental health professional", "2461"),
+    (
+        r"^(?!.*(?:nurse|mental health practitioner)).*social worker|\bamhp\b|approved mental health professional",
+        "2461",
+    ),
     (
         r"care (?:worker|assistant|giver)|\bcarers?\b|home carer|domiciliary|home care|live.?in|care at home|reablement|\benabler\b|personal assistant.*(?:care|support)|care support worker|residential (?:support|care) worker",
         "6135",
@@ -129,7 +134,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     # nursing (after assistants)
     (
-        r"^(?!.*(?:physio|occupational therap|podiatr|dietit|speech and language|pharmacist|paramedic)).*(?:nurse consultant|consultant nurse|consultant midwife|nurse practitioner|advanced nurse\b|\banp\b|advanced (?:clinical |nurse |critical care |specialist (?:clinical )?)?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner)",
+        r"^(?!.*(?:physio|occupational therap|podiatr|dietit|speech and language|pharmacist|paramedic|newly qualified)).*(?:nurse consultant|consultant nurse|consultant midwife|nurse practitioner|advanced nurse\b|\banp\b|advanced (?:clinical |nurse |critical care |specialist (?:clinical )?)?practitioner|\bacp\b|emergency nurse practitioner|\benp\b|minor injur(?:y|ies) practitioner|advanced practitioner|urgent care practitioner|emergency (?:care )?practitioner|first contact practitioner)",
         "2234",
     ),
     (r"nurses? (?:and|&|/) midwi|midwi\w* (?:and|&|/) nurs", "2237"),
@@ -148,7 +153,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     # mental health named with learning disability ("RMN / RNLD") is mental health nursing
     (
-        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|\bect\b|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
+        r"mental health nurse|\brmn\b|\bcpn\b|psychiatric nurse|registered mental health|nurse.*mental health|mental health.*nurse|mental health practitioner|mental health (?:worker|clinician|liaison)|crisis (?:team )?(?:nurse|practitioner|clinician|worker)|home treatment|\brnmh\b|forensic nurse|liaison practitioner|psychiatric liaison|community practitioner.*mental|camhs (?:nurse|practitioner|clinician)|\bect\b|eating disorders? (?:\w+ )?nurse|iapt nurse|nurse.*\bcamhs\b|\bcamhs\b.*nurse|\bmh\b.*nurse|nurses?\b.*\bmh\b",
         "2235",
     ),
     (
@@ -156,7 +161,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         "2237",
     ),
     (
-        r"children'?s nurse|paediatric nurse|neonatal (?:nurse|practitioner)|\brsc?n\b|nurse.*(?:paediatric|child|neonat|nicu|scbu)|paediatric (?:staff nurse|sister|practitioner)|(?:paediatric|neonatal|children'?s) .*nurse",
+        r"children'?s nurs|paediatric nurs|neonatal (?:nurse|practitioner)|\brsc?n\b|nurse.*(?:paediatric|child|neonat|nicu|scbu)|paediatric (?:staff nurse|sister|practitioner)|(?:paediatric|neonatal|children'?s) .*nurse",
         "2236",
     ),
     (
@@ -210,7 +215,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"dispensing optician", "3211"),
     (r"counsell?or", "3224"),
     (
-        r"link worker|social prescrib|health trainer|health coach|outreach worker|youth worker|community (?:development )?worker|care navigator|health champion|community connector",
+        r"link worker|social prescrib|health trainer|health coach|outreach worker|youth (?:engagement )?(?:worker|practitioner)|community (?:development )?worker|care navigator|health champion|community connector",
         "3221",
     ),
     (
@@ -243,6 +248,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
         r"(?:it|ict|digital|technology|informatics) (?:service )?(?:manager|director)|head of (?:it|ict|digital|informatics|technology)|chief (?:information|digital|technology) officer|\bcio\b|\bcdio\b",
         "2132",
     ),
+    (r"(?:information |it |ict )?systems? manager", "2132"),
     (r"cyber|information security (?:officer|analyst|manager)|security analyst", "2135"),
     (
         r"network (?:engineer|analyst|technician|architect)|(?:it|ict|data|wan|lan) network manager|infrastructure (?:engineer|analyst|architect)|server|telecoms? (?:engineer|officer)",
@@ -255,7 +261,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     ),
     (r"database administrator|web (?:developer|content|editor)|\bcms\b|digital content", "3133"),
     (
-        r"(?:clinical |information |epr |ehr |it )?systems? (?:trainer|analyst|administrator|support|manager|specialist|officer)|applications? (?:analyst|support|specialist)|epr (?:trainer|analyst)|digital (?:trainer|clinical)|clinical safety officer|informatics|e-?health",
+        r"(?:clinical |information |epr |ehr |it )?systems? (?:trainer|analyst|administrator|support|specialist|officer)|applications? (?:analyst|support|specialist)|epr (?:trainer|analyst)|digital (?:trainer|clinical)|clinical safety officer|informatics|e-?health",
         "2139",
     ),
     (r"business analyst", "2431"),
@@ -300,7 +306,7 @@ _RULES_SRC: tuple[tuple[str, str], ...] = (
     (r"(?:transport|fleet|logistics) (?:manager|lead)", "1241"),
     (r"(?:stores|warehouse|supplies|materials management|supply chain) (?:manager|lead)", "1242"),
     (
-        r"(?:hotel services|domestics?(?: services)?|housekeeping|cleaning|portering|facilities) (?:manager|supervisor|team leader|services manager|lead)|domestics? supervisor|cleaning supervisor|housekeeping supervisor",
+        r"(?:hotel services|domestics?(?: services)?|housekeeping|cleaning|facilities) (?:manager|supervisor|team leader|services manager|lead)|domestics? supervisor|cleaning supervisor|housekeeping supervisor",
         "6240",
     ),
     (

@@ -82,6 +82,16 @@ from services.taxonomy.titles import soc_from_title
         ("Nursery Practitioner (Band 3)", "3232"),
         ("Family Support Worker -Paediatric Diabetes", "3229"),
         ("Macmillan Speech Therapist", "2223"),
+        ("111 Clinical Advisor - Remote Working (Nurse/Paramedic/Pharmacist)", "2237"),
+        ("Occupational Health Advisor", "2233"),
+        ("Senior Community Eating Disorders Nurse", "2235"),
+        ("Junior sister - Community Children's Nursing Service", "2236"),
+        ("Senior Mental Health Practitioner ( Nurse / Social Worker) - Band 6", "2235"),
+        ("Community Nursery Nurse", "3232"),
+        ("Portering Supervisor", "9262"),
+        ("Newly Qualified Nurse Practitioners", "2237"),
+        ("Information Systems Manager", "2132"),
+        ("Youth Engagement Practitioner", "3221"),
     ],
 )
 def test_title_rules(title: str, code: str) -> None:
