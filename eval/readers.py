@@ -13,6 +13,10 @@ that two other readers gave each advert under the requirements guideline of ``ev
 - how often ``services.taxonomy.extract`` agrees with them: with each reader, and with the
   consensus where both readers gave the same answer (precision, recall and F1 for the flags).
 
+``--skills eval/nhs_jobs_dev_skills_reader2.jsonl`` instead compares a second reader's skill
+labels for the 120 development adverts with the first reader's (``nhs_jobs_dev_labels.jsonl``)
+and the extractor with both: how far apart two careful readers are on skills.
+
 Like ``run_eval.py`` it reads the adverts from ``../shared/data`` at run time; the labels files
 hold ids and labels only. Exit status as in ``run_eval.py``.
 """
@@ -36,6 +40,7 @@ if str(EVAL_DIR) not in sys.path:
 
 from run_eval import (  # noqa: E402
     DEFAULT_DATA,
+    DEFAULT_LABELS,
     EXIT_ERROR,
     EXIT_OK,
     REQUIREMENT_FLAGS,
@@ -44,8 +49,12 @@ from run_eval import (  # noqa: E402
     binary_scores,
     data_missing_status,
     load_adverts,
+    load_labels,
+    set_scores,
     to_prediction,
 )
+
+DEV_LABELS = DEFAULT_LABELS.with_name("nhs_jobs_dev_labels.jsonl")
 
 
 @dataclass(frozen=True)
@@ -197,18 +206,69 @@ def format_agreement(result: Agreement, name: str) -> str:
     return "\n".join(lines)
 
 
+def load_second_reader_skills(path: Path) -> dict[str, frozenset[str]]:
+    """``source_file -> skill ids`` from a second reader's skills file."""
+    out: dict[str, frozenset[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            out[str(record["source_file"])] = frozenset(record["skills"])
+    return out
+
+
+def skills_agreement(
+    first: Mapping[str, frozenset[str]],
+    second: Mapping[str, frozenset[str]],
+    predicted: Mapping[str, frozenset[str]],
+) -> dict[str, Scores]:
+    """Micro scores of the second reader and of the extractor against each reader."""
+
+    def pooled(gold: Mapping[str, frozenset[str]], found: Mapping[str, frozenset[str]]) -> Scores:
+        return sum((set_scores(gold[s], found[s]) for s in second), Scores(0, 0, 0))
+
+    return {
+        "second reader vs first reader": pooled(first, second),
+        "extractor vs first reader": pooled(first, predicted),
+        "extractor vs second reader": pooled(second, predicted),
+    }
+
+
+def _extract_all(adverts: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
+    from services.common.text import html_to_text
+    from services.taxonomy import extract
+
+    return {
+        source_file: to_prediction(
+            extract(
+                text=html_to_text(advert.get("description") or ""),
+                title=html_to_text(advert.get("title") or ""),
+            )
+        )
+        for source_file, advert in adverts.items()
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--readers", type=Path, default=DEFAULT_READERS)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--skills", type=Path, default=None, help="a second reader's skills")
     args = parser.parse_args(argv)
     missing = data_missing_status(args.data)
     if missing is not None:
         return missing
-    from services.common.text import html_to_text
-    from services.taxonomy import extract
-
+    if args.skills is not None:
+        second = load_second_reader_skills(args.skills)
+        first = {label.source_file: label.skills for label in load_labels(DEV_LABELS)}
+        found = {s: p.skills for s, p in _extract_all(load_adverts(args.data, second)).items()}
+        print(f"Skills on {len(second)} development adverts labelled by two readers (micro)")
+        for name, s in skills_agreement(first, second, found).items():
+            print(
+                f"  {name:30s} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}"
+                f"  (tp {s.tp}, fp {s.fp}, fn {s.fn})"
+            )
+        return EXIT_OK
     try:
         readers = load_readers(args.readers)
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
@@ -221,15 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    predicted = {
-        source_file: to_prediction(
-            extract(
-                text=html_to_text(advert.get("description") or ""),
-                title=html_to_text(advert.get("title") or ""),
-            )
-        )
-        for source_file, advert in adverts.items()
-    }
+    predicted = _extract_all(adverts)
     print(format_agreement(agreement(readers, predicted), args.readers.name))
     return EXIT_OK
 

@@ -121,3 +121,22 @@ def test_reader_agreement_counts_consensus_only_where_readers_agree() -> None:
     assert result.readers_flags is not None and result.readers_flags["dbs"] == 1  # b disagrees
     assert (result.flags["dbs"].tp, result.flags["dbs"].fp) == (1, 0)
     assert result.flags["registration"].fp == 1  # predicted, no reader said so
+
+
+def test_second_skills_reader_covers_the_dev_set_with_known_ids() -> None:
+    from eval.readers import load_second_reader_skills, skills_agreement
+
+    second = load_second_reader_skills(EVAL_DIR / "nhs_jobs_dev_skills_reader2.jsonl")
+    first = {label.source_file: label.skills for label in load_labels(DEV_LABELS)}
+    assert set(second) == set(first)
+    taxonomy = load_taxonomy()
+    assert all(taxonomy.get_skill(s) is not None for ids in second.values() for s in ids)
+    scores = skills_agreement(
+        {"a": frozenset({"x", "y"})}, {"a": frozenset({"x"})}, {"a": frozenset({"y", "z"})}
+    )
+
+    def counts(name: str) -> tuple[int, int, int]:
+        return (scores[name].tp, scores[name].fp, scores[name].fn)
+
+    assert counts("second reader vs first reader") == (1, 0, 1)
+    assert counts("extractor vs second reader") == (0, 2, 1)
