@@ -114,6 +114,8 @@ _NHS_ASSISTANT_TITLE = re.compile(
     r"maternity|mental health|band [1-4]"
 )
 _SPECIALIST_NURSE_TITLE = re.compile(r"specialist|\bcns\b|macmillan|" + CONDITION_NURSE_SOURCE)
+# registered nurses of any field or setting share the nurse role profiles (role guideline)
+_NURSING_FIELDS = frozenset({"2232", "2235", "2236", "2237"})
 _CLINICAL_LEAD = re.compile(r"^(?:[a-z]+\s+)?clinical lead(?: nurse)?$")
 _SPECIFIC_NURSE_TITLE = re.compile(
     r"\b(?:rgn|general|adult|sister|charge|manager|matron|theatre|scrub|research|learning|ld|rnld|"
@@ -348,7 +350,8 @@ def _guess_role(taxonomy: Taxonomy, title: str, soc_code: str | None) -> RoleGue
     best: tuple[int, int, str] | None = None
     for words, role_id, role_soc in _role_names(taxonomy):
         if words in norm_title:
-            key = (int(role_soc == soc_code), len(words) - 2, role_id)
+            same = role_soc == soc_code or {role_soc, soc_code} <= _NURSING_FIELDS
+            key = (int(same), len(words) - 2, role_id)
             if best is None or key > best:
                 best = key
     if best is None:

@@ -304,3 +304,17 @@ def test_benefits_and_values_are_boilerplate() -> None:
     assert "health-checks" not in ids
     assert "empathy" not in ids
     assert {"blood-pressure", "clinical-observations"} <= ids
+
+
+def test_registered_nurses_of_any_field_share_the_nurse_role() -> None:
+    # role guideline: band 5 registered nurses of any field are `registered-nurse`
+    mental_health = (
+        "Band 5 nurse on our mental health ward; you will be a registered mental health nurse."
+    )
+    found = extract(mental_health, title="Registered Mental Health Nurse (RMN)")
+    assert found.soc_code == "2235"
+    assert found.role is not None and found.role.id == "registered-nurse"
+    specialist = extract("Band 7 post.", title="Heart Failure Nurse")
+    assert specialist.soc_code == "2233" and (
+        specialist.role is None or specialist.role.id != "registered-nurse"
+    )
