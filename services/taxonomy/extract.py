@@ -2,14 +2,15 @@
 and requirements from one job advert.
 
 Input may be plain text, HTML or escaped HTML; evidence offsets always index the original
-``text``. Titles decide the SOC code through ordered rules (:mod:`titles`); a small linear
-classifier covers the rest. A few context rules then read the advert where the title is
-silent on what the labelling guideline codes by: a nurse title that does not name the
-field (staff nurse, sister, ward manager, specialist nurse) takes it (mental health,
-children's; learning disability stays 2237) from the text, a fully generic one also its
-community setting; a healthcare assistant in a care home or home care is a care worker
-(6135); a band 6 "Clinical Lead" stays with nursing, a lab "Associate Practitioner" is a
-laboratory technician. Skills come from longest-phrase matching against the taxonomy
+``text`` (or the title, for skills only the title names). Titles decide the SOC code
+through ordered rules (:mod:`titles`); a small linear classifier covers the rest. A few
+context rules then read the advert where the title is silent on what the labelling guideline
+codes by: a nurse title that does not name the field (staff nurse, sister, ward manager, lead
+nurse) takes it (mental health, then children's; learning disability stays 2237) from the
+text, a fully generic one also its community setting; a care or support worker in a care
+home or home care is a care worker (6135) and one on hospital wards a nursing assistant
+(6131), while a healthcare assistant keeps 6131; a band 6 "Clinical Lead" stays with
+nursing, a lab "Associate Practitioner" is a laboratory technician. Skills come from longest-phrase matching against the taxonomy
 (:mod:`matcher`), requirements from regular expressions (:mod:`requirements`). The
 function never raises on odd input: junk yields an empty, low-confidence extraction.
 """
@@ -237,8 +238,9 @@ def _refine_soc(code: str, title: str, plain: str) -> str:
     """Context rules for titles that do not name the field or setting of the job.
 
     The labelling guideline codes nurses by field first, then setting; a generic "Staff
-    Nurse" or "TB Nurse" title leaves both to the advert text. Ward leaders stay with
-    their profession; clinical and counselling psychologists share a department.
+    Nurse" title leaves both to the advert text (a specialist nurse does not: 2233). Ward
+    leaders stay with their profession; clinical and counselling psychologists share a
+    department.
     """
     low = title.lower()
     if code == "1171" and _CLINICAL_LEAD.search(low):

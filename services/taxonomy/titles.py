@@ -7,9 +7,11 @@ the professions they assist ("Healthcare Assistant" before "nurse"), specific
 specialisms before generic ones. A few rules return ``None`` codes to defer to context.
 
 The rules follow the labelling guideline in ``eval/README.md`` (SOC 2020 coding index
-practice): nurses named by a setting (theatre, ITU, research, A&E) are staff nurses 2237 and
-only specialist titles 2233; public health and school nurses 2232; every hospital medical
-grade 2212 and GPs 2211; directors and heads of nursing 1171. :func:`correct_spelling`
+practice, amended after independent readers in November 2026): nurses named by a setting
+(theatre, ITU, research, A&E) are staff nurses 2237; specialist nurses (CNS, "specialist
+nurse", a condition in the title) are 2233 before their field; mixed RMN/RNLD posts 2235;
+public health and school nurses 2232; every hospital medical grade 2212 and GPs 2211;
+directors and heads of nursing 1171. :func:`correct_spelling`
 mends misspelt title words ("Occupattional") against a vocabulary counted on real adverts.
 """
 
