@@ -38,6 +38,7 @@ SOC2_SEED = 2029
 # sample, sorted by source_file, then Random(SOC3_SEED).sample(.., SOC_SIZE).
 SOC3_SEED = 2030
 SOC4_SEED = 2031
+SOC5_SEED = 2032
 
 
 def pool_of(source_file: str) -> int:
@@ -96,6 +97,12 @@ def soc4_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
     return _later_sample(path, size, SOC4_SEED, soc2_sample(path) + soc3_sample(path))
 
 
+def soc5_sample(path: Path, size: int = SOC_SIZE) -> list[dict[str, Any]]:
+    """The sixth two-reader sample (scored only, never tuned on): pools 2-9 without the others."""
+    earlier = soc2_sample(path) + soc3_sample(path) + soc4_sample(path)
+    return _later_sample(path, size, SOC5_SEED, earlier)
+
+
 def _later_sample(
     path: Path, size: int, seed: int, earlier: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -129,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=None)
     parser.add_argument(
         "--set",
-        choices=("dev", "soc", "soc2", "soc3", "soc4"),
+        choices=("dev", "soc", "soc2", "soc3", "soc4", "soc5"),
         default="dev",
         help="which development sample",
     )
@@ -148,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample = soc3_sample(args.data, args.size or SOC_SIZE)
     elif args.set == "soc4":
         sample = soc4_sample(args.data, args.size or SOC_SIZE)
+    elif args.set == "soc5":
+        sample = soc5_sample(args.data, args.size or SOC_SIZE)
     else:
         sample = dev_sample(args.data, args.size or DEV_SIZE)
     for number, record in enumerate(sample[args.start : args.stop], start=args.start):
