@@ -62,6 +62,7 @@ eval: install
 	$(BIN)/python eval/readers.py --readers eval/nhs_jobs_soc2_readers.jsonl
 	$(BIN)/python eval/readers.py --readers eval/nhs_jobs_soc3_readers.jsonl
 	$(BIN)/python eval/readers.py --readers eval/nhs_jobs_soc4_readers.jsonl
+	$(BIN)/python eval/readers.py --readers eval/nhs_jobs_soc5_readers.jsonl
 	$(BIN)/python eval/readers.py --skills eval/nhs_jobs_dev_skills_reader2.jsonl
 
 bench: install

@@ -49,17 +49,20 @@ READERS = EVAL_DIR / "nhs_jobs_soc_readers.jsonl"
 READERS_POOLS_2_9 = EVAL_DIR / "nhs_jobs_soc2_readers.jsonl"
 READERS_FINAL = EVAL_DIR / "nhs_jobs_soc3_readers.jsonl"
 READERS_LAST = EVAL_DIR / "nhs_jobs_soc4_readers.jsonl"
+READERS_SCORED_ONLY = EVAL_DIR / "nhs_jobs_soc5_readers.jsonl"
 
 
 def test_the_two_reader_samples_are_disjoint() -> None:
     from eval.readers import load_readers
 
-    paths = (READERS, READERS_POOLS_2_9, READERS_FINAL, READERS_LAST)
+    paths = (READERS, READERS_POOLS_2_9, READERS_FINAL, READERS_LAST, READERS_SCORED_ONLY)
     samples = [set(load_readers(path)) for path in paths]
-    assert sum(map(len, samples)) == len(set().union(*samples)) == 800
+    assert sum(map(len, samples)) == len(set().union(*samples)) == 1000
 
 
-@pytest.mark.parametrize("path", [READERS, READERS_POOLS_2_9, READERS_FINAL, READERS_LAST])
+@pytest.mark.parametrize(
+    "path", [READERS, READERS_POOLS_2_9, READERS_FINAL, READERS_LAST, READERS_SCORED_ONLY]
+)
 def test_two_reader_samples_stay_out_of_the_held_out_set(path: Path) -> None:
     from eval.readers import load_readers
 
