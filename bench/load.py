@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from deploy.run_distributed import free_ports
+from deploy.run_distributed import free_ports, wait_ready
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PLACES = ["B15 2TT", "WR5 1DD", "LS1 4AP", "M1 1AE", "NG9 1ZZ", "CV1 5FB", "S1 2HE", "DE1 1AA"]
@@ -118,17 +118,10 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"the server exited; see {self.log}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise SystemExit("the server was not ready in 300 s")
+        try:
+            wait_ready(self.url, 300, self.process)
+        except RuntimeError as exc:
+            raise SystemExit(f"{exc}; see {self.log}") from exc
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

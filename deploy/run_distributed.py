@@ -241,6 +241,27 @@ def free_ports(count: int = 1) -> list[int]:
             sock.close()
 
 
+def wait_ready(
+    base_url: str, timeout_s: float, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Poll ``/readyz`` of one server until 200; fail early if ``process`` exits (the e2e
+    suite, the drills and ``make load`` start ``routeway serve`` and wait with this)."""
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    with httpx.Client(timeout=3.0) as client:
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"the server exited with {process.returncode}")
+            try:
+                if client.get(f"{base_url}/readyz").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+    raise RuntimeError(f"{base_url} was not ready in {timeout_s:.0f} s")
+
+
 def _port_free(port: int) -> bool:
     """Whether uvicorn could listen on ``port`` (like it, ignore connections in TIME_WAIT)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

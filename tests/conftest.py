@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from services.common.events import EventBus
 from services.common.settings import Settings
 
 IN_CI = os.environ.get("CI") == "true"
-PG_ADMIN_URL = os.environ.get("ROUTEWAY_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "ROUTEWAY_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_URL = os.environ.get("ROUTEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -54,7 +57,9 @@ def gateway(settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def make_key(settings: Settings, role: str, office: str | None = None, org: str | None = None) -> str:
+def make_key(
+    settings: Settings, role: str, office: str | None = None, org: str | None = None
+) -> str:
     from gateway import keys
     from services.common.db import create_service_engine, unit_of_work
     from services.common.migrations import upgrade
@@ -115,3 +120,17 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         unavailable(f"Redis is not reachable at {REDIS_URL}: {exc}")
     return REDIS_URL
+
+
+@pytest.fixture(params=["inprocess", pytest.param("redis", marks=pytest.mark.integration)])
+async def bus(request: pytest.FixtureRequest) -> AsyncIterator[EventBus]:
+    """Each event bus in turn: in-process, then Redis Streams under its own key prefix."""
+    from services.common.events import InProcessBus, RedisStreamsBus
+
+    if request.param == "inprocess":
+        yield InProcessBus()
+        return
+    url = request.getfixturevalue("redis_url")
+    redis_bus = RedisStreamsBus(url, prefix=f"test:{uuid.uuid4().hex}:")
+    yield redis_bus
+    await redis_bus.close()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -14,20 +12,8 @@ from services.common.events import (
     EventBus,
     GroupMissing,
     InProcessBus,
-    RedisStreamsBus,
     consume,
 )
-
-
-@pytest.fixture(params=["inprocess", pytest.param("redis", marks=pytest.mark.integration)])
-async def bus(request: pytest.FixtureRequest) -> AsyncIterator[EventBus]:
-    if request.param == "inprocess":
-        yield InProcessBus()
-        return
-    url = request.getfixturevalue("redis_url")
-    redis_bus = RedisStreamsBus(url, prefix=f"test:{uuid.uuid4().hex}:")
-    yield redis_bus
-    await redis_bus.close()
 
 
 async def test_group_delivers_each_event_once_in_order(bus: EventBus) -> None:
@@ -141,9 +127,7 @@ async def test_consume_reclaims_what_a_dead_consumer_read_and_never_acked(bus: E
         if len(handled) == 2:
             stop.set()
 
-    await asyncio.wait_for(
-        consume(bus, "s", "g", "replica-1", handler, stop=stop, block_ms=50), 5
-    )
+    await asyncio.wait_for(consume(bus, "s", "g", "replica-1", handler, stop=stop, block_ms=50), 5)
     assert handled == ["a", "b"]  # the pending one first, then the unread one, each once
     assert await bus.claim_stale("s", "g", "other", min_idle_ms=0) == []  # all acked
 

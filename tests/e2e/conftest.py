@@ -31,7 +31,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.run_distributed import Recorded, free_ports, parse_pids
+from deploy.run_distributed import Recorded, free_ports, parse_pids, wait_ready
 from services.common.settings import Settings
 from tests.conftest import IN_CI, PG_ADMIN_URL, make_key, unavailable
 
@@ -125,7 +125,9 @@ class Deployment:
         """The recorded process called ``name`` (``matching-1`` ...)."""
         return next(r for r in self.processes() if r.name == name)
 
-    def run_script(self, *args: str, timeout: float = START_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+    def run_script(
+        self, *args: str, timeout: float = START_TIMEOUT_S
+    ) -> subprocess.CompletedProcess[str]:
         """Run ``deploy/run_distributed.py`` on this deployment's data folder."""
         assert self.data_dir is not None
         return subprocess.run(
@@ -152,26 +154,10 @@ def _clean_env(**extra: str) -> dict[str, str]:
     }
 
 
-
-
 def _tail(path: Path, lines: int = 30) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
-
-
-def wait_ready(base_url: str, timeout_s: float, process: subprocess.Popen[bytes] | None = None) -> None:
-    """Poll ``/readyz`` until 200; fail early if ``process`` exits."""
-    deadline = time.monotonic() + timeout_s
-    with httpx.Client(timeout=3.0) as client:
-        while time.monotonic() < deadline:
-            if process is not None and process.poll() is not None:
-                raise RuntimeError(f"the server exited with {process.returncode}")
-            try:
-                if client.get(f"{base_url}/readyz").status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-    raise RuntimeError(f"{base_url} was not ready in {timeout_s:.0f} s")
+    return (
+        "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+    )
 
 
 @pytest.fixture(scope="session")
@@ -284,7 +270,9 @@ def external_deployment() -> Deployment:
     """A deployment someone else started, named by ``ROUTEWAY_E2E_BASE_URL``."""
     assert EXTERNAL_URL
     keys = dict(
-        pair.split("=", 1) for pair in os.environ.get("ROUTEWAY_E2E_KEYS", "").split(",") if "=" in pair
+        pair.split("=", 1)
+        for pair in os.environ.get("ROUTEWAY_E2E_KEYS", "").split(",")
+        if "=" in pair
     )
     return Deployment("external", EXTERNAL_URL.rstrip("/"), keys=keys)
 

@@ -8,26 +8,14 @@ position is each record's version, so a redelivered or older event never regress
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from services.common.events import Event, EventBus, GroupMissing, InProcessBus, RedisStreamsBus
+from services.common.events import Event, EventBus, GroupMissing
 from services.matching.indexer import VACANCY_STREAM, IndexKeeper
-
-
-@pytest.fixture(params=["inprocess", pytest.param("redis", marks=pytest.mark.integration)])
-async def bus(request: pytest.FixtureRequest) -> AsyncIterator[EventBus]:
-    if request.param == "inprocess":
-        yield InProcessBus()
-        return
-    url = request.getfixturevalue("redis_url")
-    redis_bus = RedisStreamsBus(url, prefix=f"test:{uuid.uuid4().hex}:")
-    yield redis_bus
-    await redis_bus.close()
 
 
 def vacancy(vacancy_id: str, status: str = "open", title: str = "Care assistant") -> Event:

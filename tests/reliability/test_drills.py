@@ -33,11 +33,10 @@ import orjson
 import pytest
 from sqlalchemy import create_engine, text
 
-from deploy.run_distributed import free_ports
+from deploy.run_distributed import free_ports, wait_ready
 from services.common.settings import Settings
 from services.demo.vacancies import demo_vacancies_jsonl
 from tests.conftest import REDIS_URL, make_key, unavailable
-from tests.e2e.conftest import wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 ADVERTS = 2400  # over the ingest pipeline's 2,000-record threshold for parallel parsing
