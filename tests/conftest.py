@@ -110,6 +110,18 @@ def postgres_url() -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def count_rows(db: Path, sql: str) -> int:
+    """The single number (a count, a maximum ...) that ``sql`` gives on the SQLite file ``db``."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(sql)).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """Redis for this run; each test namespaces its keys."""

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from services.common.settings import Settings
 from tests.conftest import make_key
+from tests.matching.people_support import PROFILE
 
 FUTURE = (date.today() + timedelta(days=60)).isoformat()
 PROBLEM = "application/problem+json"
@@ -54,16 +55,6 @@ def advert(external_id: str, title: str, postcode: str, text_: str | None = None
         "hiringOrganization": {"name": "Sandwell and West Birmingham NHS Trust"},
         "jobLocation": {"address": {"postalCode": postcode}},
     }
-
-
-PROFILE: dict[str, Any] = {
-    "skills": ["personal-care", "moving-and-handling", "teamwork"],
-    "english_level": "level2",
-    "maths_level": "level2",
-    "postcode": "B15 2TT",
-    "max_travel_km": 15,
-    "consent_to_share": True,
-}
 
 
 @dataclass

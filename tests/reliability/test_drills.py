@@ -36,21 +36,12 @@ from sqlalchemy import create_engine, text
 from deploy.run_distributed import free_ports, wait_ready
 from services.common.settings import Settings
 from services.demo.vacancies import demo_vacancies_jsonl
-from tests.conftest import REDIS_URL, make_key, unavailable
+from tests.conftest import REDIS_URL, count_rows, make_key, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 ADVERTS = 2400  # over the ingest pipeline's 2,000-record threshold for parallel parsing
 DRILL_REDIS_DB = 14  # apart from the e2e suite (9) and make run (0)
 SECRET = "drill-secret-" + "x" * 16
-
-
-def _count(db: Path, sql: str) -> int:
-    engine = create_engine(f"sqlite:///{db}")
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text(sql)).scalar() or 0)
-    finally:
-        engine.dispose()
 
 
 def _ids(db: Path) -> set[str]:
@@ -169,26 +160,28 @@ def test_kill_9_the_server_mid_ingest_then_rerun_the_feed(tmp_path: Path, drill_
         sender = threading.Thread(target=post)
         sender.start()
         _eventually(
-            lambda: db.exists() and _count(db, "SELECT count(*) FROM vacancy") >= 200, 240, "rows"
+            lambda: db.exists() and count_rows(db, "SELECT count(*) FROM vacancy") >= 200,
+            240,
+            "rows",
         )
         server.kill()
         sender.join(timeout=60)
         assert outcome and isinstance(outcome[0], httpx.HTTPError), "the kill should cut the upload"
-        written = _count(db, "SELECT count(*) FROM vacancy")
+        written = count_rows(db, "SELECT count(*) FROM vacancy")
         assert 0 < written < ADVERTS, written
 
         server.start()  # same folder, same Redis
-        assert _count(db, "SELECT count(*) FROM ingest_run WHERE status = 'interrupted'") == 1
+        assert count_rows(db, "SELECT count(*) FROM ingest_run WHERE status = 'interrupted'") == 1
         rerun = httpx.post(server.url + url, headers=headers, content=feed, timeout=600)
         assert rerun.status_code == 200, rerun.text
         counts = rerun.json()["counts"]
         assert counts["received"] == ADVERTS and counts["rejected"] == 0
         # committed before the kill: unchanged now (a batch cut by the kill was never committed)
         assert (counts["created"], counts["unchanged"]) == (ADVERTS - written, written)
-        assert _count(db, "SELECT count(*) FROM vacancy") == ADVERTS
-        assert _count(db, "SELECT count(DISTINCT external_id) FROM vacancy") == ADVERTS
+        assert count_rows(db, "SELECT count(*) FROM vacancy") == ADVERTS
+        assert count_rows(db, "SELECT count(DISTINCT external_id) FROM vacancy") == ADVERTS
         _eventually(
-            lambda: _count(db, "SELECT count(*) FROM outbox") == 0, 60, "the outbox to drain"
+            lambda: count_rows(db, "SELECT count(*) FROM outbox") == 0, 60, "the outbox to drain"
         )
 
         ids = _ids(db)

@@ -10,21 +10,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
 from services.demo.vacancies import demo_vacancies_jsonl
+from tests.conftest import count_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDS = 2000
-
-
-def _count(db: Path, sql: str) -> int:
-    engine = create_engine(f"sqlite:///{db}")
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text(sql)).scalar() or 0)
-    finally:
-        engine.dispose()
 
 
 def _ingest(feed: Path, data_dir: Path, *, quiet: bool = False) -> subprocess.Popen[bytes]:
@@ -45,25 +35,27 @@ def test_kill_mid_ingest_then_rerun_gives_exact_counts(tmp_path: Path) -> None:
     while time.monotonic() < deadline:
         if db.exists():
             try:
-                if _count(db, "SELECT COUNT(*) FROM vacancy") > 0:
+                if count_rows(db, "SELECT COUNT(*) FROM vacancy") > 0:
                     break
             except Exception:  # tables not created yet
                 pass
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
-    written = _count(db, "SELECT COUNT(*) FROM vacancy")
+    written = count_rows(db, "SELECT COUNT(*) FROM vacancy")
     assert 0 < written < RECORDS, "the kill should land part-way through the feed"
     # whatever was committed is whole: every vacancy has its outbox event, and the run's counts match
-    assert _count(db, "SELECT COUNT(*) FROM outbox") == written
-    assert _count(db, "SELECT MAX(created) FROM ingest_run") == written
+    assert count_rows(db, "SELECT COUNT(*) FROM outbox") == written
+    assert count_rows(db, "SELECT MAX(created) FROM ingest_run") == written
 
     second = _ingest(feed, data_dir)
     output = second.communicate(timeout=300)[0].decode()
     assert second.returncode == 0, output
-    assert _count(db, "SELECT COUNT(*) FROM vacancy") == RECORDS
-    assert _count(db, "SELECT COUNT(DISTINCT external_id) FROM vacancy") == RECORDS
-    assert _count(db, "SELECT COUNT(*) FROM outbox") == RECORDS
-    last_created = _count(db, "SELECT created FROM ingest_run ORDER BY started_at DESC LIMIT 1")
-    last_unchanged = _count(db, "SELECT unchanged FROM ingest_run ORDER BY started_at DESC LIMIT 1")
+    assert count_rows(db, "SELECT COUNT(*) FROM vacancy") == RECORDS
+    assert count_rows(db, "SELECT COUNT(DISTINCT external_id) FROM vacancy") == RECORDS
+    assert count_rows(db, "SELECT COUNT(*) FROM outbox") == RECORDS
+    last_created = count_rows(db, "SELECT created FROM ingest_run ORDER BY started_at DESC LIMIT 1")
+    last_unchanged = count_rows(
+        db, "SELECT unchanged FROM ingest_run ORDER BY started_at DESC LIMIT 1"
+    )
     assert (last_created, last_unchanged) == (RECORDS - written, written)
