@@ -57,6 +57,9 @@ _LEVEL2 = re.compile(
     _FLAGS,
 )
 _LEVEL1 = re.compile(r"level\s*1\b|\bl1\b|functional\s+skills", _FLAGS)
+# English/maths levels and DBS check levels, lowest first: the higher one found wins
+_LEVELS = ("entry3", "level1", "level2")
+_DBS_LEVELS = ("basic", "standard", "enhanced")
 _ENTRY3 = re.compile(r"entry\s*(?:level\s*)?3\b", _FLAGS)
 _REGULATORS = (
     ("NMC", re.compile(r"\bnmc\b|nursing\s+(?:and|&)\s+midwifery\s+council", _FLAGS)),
@@ -167,12 +170,7 @@ def _level_near(segment: str, subject: re.Pattern[str]) -> str | None:
             level = "level1"
         else:
             continue
-        if best is None or ("entry3", "level1", "level2").index(level) > (
-            "entry3",
-            "level1",
-            "level2",
-        ).index(best):
-            best = level
+        best = _higher(best, level, _LEVELS)
     return best
 
 
@@ -249,17 +247,12 @@ def detect_requirements(plain: str, *, entry_level_role: bool) -> Requirements:
             window = plain[max(0, match.start() - 80) : match.end() + 80]
             level = _DBS_LEVEL.search(window)
             found = level.group(1).lower() if level else "standard"
-            if dbs is None or ("basic", "standard", "enhanced").index(found) > (
-                "basic",
-                "standard",
-                "enhanced",
-            ).index(dbs):
-                dbs = found
+            dbs = _higher(dbs, found, _DBS_LEVELS)
     english = maths = None
     for match in _ENGLISH.finditer(joined):
-        english = _max_level(english, _level_near(_line_at(joined, match.start()), _ENGLISH))
+        english = _higher(english, _level_near(_line_at(joined, match.start()), _ENGLISH), _LEVELS)
     for match in _MATHS.finditer(joined):
-        maths = _max_level(maths, _level_near(_line_at(joined, match.start()), _MATHS))
+        maths = _higher(maths, _level_near(_line_at(joined, match.start()), _MATHS), _LEVELS)
     registration: str | None = None
     for segment in segments:
         if not any(key in segment for key in _REG_KEYS):
@@ -304,8 +297,8 @@ def _line_at(text: str, offset: int) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
-def _max_level(a: str | None, b: str | None) -> str | None:
-    order = ("entry3", "level1", "level2")
+def _higher(a: str | None, b: str | None, order: tuple[str, ...]) -> str | None:
+    """The later of ``a`` and ``b`` in ``order`` (``a`` on a tie); ``None`` counts as lowest."""
     if a is None:
         return b
     if b is None:

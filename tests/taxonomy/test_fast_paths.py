@@ -157,10 +157,10 @@ def _reference_requirements(plain: str, entry_level_role: bool) -> Requirements:
     english = maths = None
     for match in req._ENGLISH.finditer(joined):
         line = req._line_at(joined, match.start())
-        english = req._max_level(english, req._level_near(line, req._ENGLISH))
+        english = req._higher(english, req._level_near(line, req._ENGLISH), req._LEVELS)
     for match in req._MATHS.finditer(joined):
         line = req._line_at(joined, match.start())
-        maths = req._max_level(maths, req._level_near(line, req._MATHS))
+        maths = req._higher(maths, req._level_near(line, req._MATHS), req._LEVELS)
     registration = None
     for segment in joined.split("\n"):
         if not any(key in segment for key in req._REG_KEYS):
