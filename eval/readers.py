@@ -50,8 +50,8 @@ from run_eval import (  # noqa: E402
     data_missing_status,
     load_adverts,
     load_labels,
+    predict,
     set_scores,
-    to_prediction,
 )
 
 DEV_LABELS = DEFAULT_LABELS.with_name("nhs_jobs_dev_labels.jsonl")
@@ -233,21 +233,6 @@ def skills_agreement(
     }
 
 
-def _extract_all(adverts: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
-    from services.common.text import html_to_text
-    from services.taxonomy import extract
-
-    return {
-        source_file: to_prediction(
-            extract(
-                text=html_to_text(advert.get("description") or ""),
-                title=html_to_text(advert.get("title") or ""),
-            )
-        )
-        for source_file, advert in adverts.items()
-    }
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -261,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.skills is not None:
         second = load_second_reader_skills(args.skills)
         first = {label.source_file: label.skills for label in load_labels(DEV_LABELS)}
-        found = {s: p.skills for s, p in _extract_all(load_adverts(args.data, second)).items()}
+        found = {s: p.skills for s, p in predict(load_adverts(args.data, second)).items()}
         print(f"Skills on {len(second)} development adverts labelled by two readers (micro)")
         for name, s in skills_agreement(first, second, found).items():
             print(
@@ -281,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    predicted = _extract_all(adverts)
+    predicted = predict(adverts)
     print(format_agreement(agreement(readers, predicted), args.readers.name))
     return EXIT_OK
 

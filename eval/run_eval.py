@@ -294,25 +294,32 @@ def _load_extractor() -> Extractor:
 
 def run(labels_path: Path, data_path: Path, extractor: Extractor | None = None) -> Report:
     """Load labels and adverts, run the extractor on each advert, and score it."""
-    from services.common.text import html_to_text
-
     labels = load_labels(labels_path)
     adverts = load_adverts(data_path, (label.source_file for label in labels))
     missing = [label.source_file for label in labels if label.source_file not in adverts]
     if missing:
         raise EvalError(f"{len(missing)} labelled adverts are not in {data_path}: {missing[:5]}")
+    predicted = predict(adverts, extractor)
+    return evaluate(labels, [predicted[label.source_file] for label in labels])
+
+
+def predict(
+    adverts: Mapping[str, Mapping[str, Any]], extractor: Extractor | None = None
+) -> dict[str, Prediction]:
+    """The extractor's reduced output for each advert (title and description as plain text)."""
+    from services.common.text import html_to_text
+
     extract = extractor if extractor is not None else _load_extractor()
-    predictions: list[Prediction] = []
-    for label in labels:
-        advert = adverts[label.source_file]
+    predicted: dict[str, Prediction] = {}
+    for source_file, advert in adverts.items():
         text = html_to_text(advert.get("description") or "")
         title = html_to_text(advert.get("title") or "")
         try:
             extraction = extract(text=text, title=title)
         except Exception as exc:
-            raise EvalError(f"extract() failed on {label.source_file}: {exc!r}") from exc
-        predictions.append(to_prediction(extraction))
-    return evaluate(labels, predictions)
+            raise EvalError(f"extract() failed on {source_file}: {exc!r}") from exc
+        predicted[source_file] = to_prediction(extraction)
+    return predicted
 
 
 def data_missing_status(data: Path) -> int | None:
